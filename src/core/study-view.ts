@@ -24,4 +24,6 @@ export interface StudyView {
   setStudySystemAttr(key: string, value: JsonValue): void;
   /** Durably sets a system attribute on a trial (for example an ASHA rung value). */
   setTrialSystemAttr(trialNumber: number, key: string, value: JsonValue): void;
+  /** Asks a running `optimize` to start no new trial (a grid sampler calls it when the grid is done). */
+  stop(): void;
 }

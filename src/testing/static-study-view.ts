@@ -43,6 +43,8 @@ export function makeFrozenTrial(init: FrozenTrialInit): FrozenTrial {
 export class StaticStudyView implements StudyView {
   readonly systemAttrs: Record<string, JsonValue> = {};
   readonly trials: FrozenTrial[];
+  /** Set by {@link StaticStudyView.stop}. */
+  stopped = false;
 
   constructor(
     trials: readonly FrozenTrial[],
@@ -59,6 +61,10 @@ export class StaticStudyView implements StudyView {
 
   setStudySystemAttr(key: string, value: JsonValue): void {
     this.systemAttrs[key] = value;
+  }
+
+  stop(): void {
+    this.stopped = true;
   }
 
   setTrialSystemAttr(trialNumber: number, key: string, value: JsonValue): void {
