@@ -1,0 +1,40 @@
+/**
+ * `ouroboros/tuner`: the tuning engine alone (studies, samplers, pruners, in-memory and journal
+ * storage). It imports no native module; SQLite loads only when a `sqlite:` URL is opened.
+ */
+export { OuroborosError, TrialPruned, type ErrorCode } from "./core/errors.js";
+export type {
+  CategoricalChoice,
+  CategoricalDistribution,
+  Distribution,
+  FloatDistribution,
+  IntDistribution,
+  ParamValue,
+} from "./core/distributions.js";
+export type { FrozenTrial, StudyDirection, TrialState } from "./core/frozen-trial.js";
+export type { JsonValue } from "./core/json.js";
+export type { Sampler } from "./core/sampler.js";
+export type { Pruner } from "./core/pruner.js";
+export type { StudyView } from "./core/study-view.js";
+export { Random, deriveSeed } from "./core/rng.js";
+export { dominates, paretoFrontIndices } from "./core/pareto.js";
+export { Study, type AskOptions, type HeartbeatOptions, type TellResult, type FailedTrialCallback } from "./study/study.js";
+export { Trial, type SuggestOptions } from "./study/trial.js";
+export type { Objective, OptimizeCallback, OptimizeOptions } from "./study/optimize.js";
+export { createTrial, type TrialInit } from "./study/create-trial.js";
+export {
+  createStudy,
+  deleteStudy,
+  getAllStudyNames,
+  getAllStudySummaries,
+  loadStudy,
+  type CreateStudyOptions,
+  type LoadStudyOptions,
+  type StudySummary,
+} from "./study/create-study.js";
+export { retryFailedTrial, retriedTrialNumber, type RetryFailedTrialOptions } from "./study/retry-failed-trial.js";
+export { JournalStorage } from "./storage/journal-storage.js";
+export type { JournalBackend } from "./storage/journal-backend.js";
+export type { JournalOp } from "./storage/journal-ops.js";
+export { MemoryJournalBackend } from "./storage/memory-backend.js";
+export { openStorage, type StorageLike } from "./storage/open-storage.js";
