@@ -7,6 +7,7 @@ import { validateDistribution, type Distribution } from "../core/distributions.j
 import { OuroborosError } from "../core/errors.js";
 import type { StudyDirection, TrialState } from "../core/frozen-trial.js";
 import { createStudy, deleteStudy, getAllStudySummaries, loadStudy } from "../study/create-study.js";
+import { retryFailedTrial } from "../study/retry-failed-trial.js";
 import type { Study } from "../study/study.js";
 import { prunerFromFlag, samplerFromFlag } from "./components.js";
 import { trialJson, trialLine } from "./format.js";
@@ -110,8 +111,22 @@ export function studyCommand(): Command {
     .option("--n-jobs <n>", "trials evaluated concurrently", intFlag("--n-jobs"), 1)
     .option("--direction <dir>", "direction, if the study is created here", "minimize")
     .option("--directions <list>", "directions, if the study is created here")
+    .option("--heartbeat-interval <seconds>", "send heartbeats; fail and retry trials of dead workers", numFlag("--heartbeat-interval"))
     .action(
-      async (o: Common & { objective: string; nTrials?: number; timeout?: number; nJobs: number; sampler: string; pruner: string; seed?: number; direction?: string; directions?: string }) => {
+      async (
+        o: Common & {
+          objective: string;
+          nTrials?: number;
+          timeout?: number;
+          nJobs: number;
+          sampler: string;
+          pruner: string;
+          seed?: number;
+          direction?: string;
+          directions?: string;
+          heartbeatInterval?: number;
+        },
+      ) => {
         if (o.nTrials === undefined && o.timeout === undefined) throw new OuroborosError("cli", "optimize needs --n-trials or --timeout");
         const objective = await loadObjective(o.objective);
         const s = await createStudy({
@@ -121,6 +136,9 @@ export function studyCommand(): Command {
           loadIfExists: true,
           sampler: samplerFromFlag(o.sampler, o.seed),
           pruner: prunerFromFlag(o.pruner),
+          ...(o.heartbeatInterval !== undefined
+            ? { heartbeat: { heartbeatInterval: o.heartbeatInterval, failedTrialCallback: retryFailedTrial({ maxRetry: 3 }) } }
+            : {}),
         });
         const controller = new AbortController();
         const onSigint = (): void => controller.abort();

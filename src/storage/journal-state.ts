@@ -41,6 +41,8 @@ export interface StudyRecord {
   /** Bumped on every change to the study or its trials; caches key on it. */
   version: number;
   readonly trials: TrialRecord[];
+  /** Numbers of trials in the waiting state (enqueued, not yet claimed). */
+  readonly waiting: Set<number>;
 }
 
 /** The state of a whole journal: all studies, live and deleted. */
@@ -74,6 +76,7 @@ export class JournalState {
           deleted: false,
           version: 0,
           trials: [],
+          waiting: new Set(),
         };
         this.studies.push(study);
         this.liveByName.set(op.name, study);
@@ -119,6 +122,7 @@ export class JournalState {
         if (op.fixedParams) t.systemAttrs["fixedParams"] = op.fixedParams as JsonValue;
         for (const [k, v] of Object.entries(op.intermediateValues ?? {})) t.intermediateValues[Number(k)] = v;
         s.trials.push(t);
+        if (t.state === "waiting") s.waiting.add(t.number);
         s.version++;
         this.outcomes.set(`${op.worker}/${op.nonce}`, { study: s.id, trial: t.number });
         return;
@@ -127,6 +131,7 @@ export class JournalState {
         const t = this.trial(op.study, op.trial);
         if (!t || t.state !== "waiting") return;
         t.state = "running";
+        this.studies[op.study]?.waiting.delete(t.number);
         t.datetimeStart = op.time;
         t.claimedBy = op.worker;
         this.touch(op.study, t);
@@ -166,6 +171,7 @@ export class JournalState {
       case "finishTrial": {
         const t = this.trial(op.study, op.trial);
         if (!t || isFinished(t.state)) return;
+        if (t.state === "waiting") this.studies[op.study]?.waiting.delete(t.number);
         t.state = op.state;
         t.values = op.values ? [...op.values] : undefined;
         t.failReason = op.failReason;
@@ -194,6 +200,13 @@ export class JournalState {
   /** What the op identified by worker and nonce created or claimed, if it won. */
   outcome(worker: string, nonce: string): { study: number; trial?: number } | undefined {
     return this.outcomes.get(`${worker}/${nonce}`);
+  }
+
+  /** The lowest-numbered waiting trial of a study, if any. */
+  firstWaiting(study: StudyRecord): number | undefined {
+    let first: number | undefined;
+    for (const n of study.waiting) if (first === undefined || n < first) first = n;
+    return first;
   }
 
   /** Which worker holds a running trial. */

@@ -415,10 +415,10 @@ export class Study {
 
   private async claimOrCreate(): Promise<number> {
     for (;;) {
-      const waiting = this.trials.find((t) => t.state === "waiting");
-      if (!waiting) break;
+      const waiting = this.storage.state.firstWaiting(this.record);
+      if (waiting === undefined) break;
       const nonce = this.storage.nextNonce();
-      await this.storage.append([{ op: "claimTrial", study: this.studyId, trial: waiting.number, worker: this.storage.worker, nonce, time: Date.now() }]);
+      await this.storage.append([{ op: "claimTrial", study: this.studyId, trial: waiting, worker: this.storage.worker, nonce, time: Date.now() }]);
       const out = this.storage.state.outcome(this.storage.worker, nonce);
       if (out?.trial !== undefined) {
         if (this.heartbeat) this.bufferOp(this.heartbeatAttr(out.trial));
