@@ -24,7 +24,7 @@ export async function openStorage(storage: StorageLike | undefined): Promise<Jou
   if (url.startsWith("memory:")) {
     // memory:NAME is shared within the process, so a CLI-free test can load a study by name.
     let s = memoryStores.get(url);
-    if (!s) {
+    if (!s || (s.backend instanceof MemoryJournalBackend && s.backend.isClosed)) {
       s = new JournalStorage(new MemoryJournalBackend(), url);
       memoryStores.set(url, s);
     }
