@@ -3,6 +3,7 @@ import type { Distribution } from "../core/distributions.js";
 import { snapInternal } from "../core/distributions.js";
 import type { FrozenTrial } from "../core/frozen-trial.js";
 import type { Pruner } from "../core/pruner.js";
+import { MedianPruner } from "../pruners/median.js";
 import { Random, deriveSeed, randomSeed } from "../core/rng.js";
 import type { Sampler } from "../core/sampler.js";
 import type { StudyView } from "../core/study-view.js";
@@ -32,7 +33,7 @@ export function defaultSampler(seed?: number): Sampler {
   return new UniformSampler(seed);
 }
 
-/** The default pruner. */
+/** The default pruner: median stopping (Optuna's default too). */
 export function defaultPruner(): Pruner {
-  return { kind: "nop", params: {}, prune: () => false };
+  return new MedianPruner();
 }
