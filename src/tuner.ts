@@ -38,3 +38,29 @@ export type { JournalBackend } from "./storage/journal-backend.js";
 export type { JournalOp } from "./storage/journal-ops.js";
 export { MemoryJournalBackend } from "./storage/memory-backend.js";
 export { openStorage, type StorageLike } from "./storage/open-storage.js";
+export {
+  NopPruner,
+  PercentilePruner,
+  MedianPruner,
+  PatientPruner,
+  ThresholdPruner,
+  SuccessiveHalvingPruner,
+  HyperbandPruner,
+  hyperbandBracketOf,
+  createPruner,
+  prunerKinds,
+  type PercentilePrunerOptions,
+  type MedianPrunerOptions,
+  type PatientPrunerOptions,
+  type ThresholdPrunerOptions,
+  type SuccessiveHalvingPrunerOptions,
+  type HyperbandPrunerOptions,
+  type PrunerSpec,
+} from "./pruners/index.js";
+export { RandomSampler, type RandomSamplerOptions } from "./samplers/random.js";
+export { GridSampler, type GridSamplerOptions, type GridSearchSpace } from "./samplers/grid.js";
+export { QMCSampler, SobolSequence, HaltonSequence, type QMCSamplerOptions } from "./samplers/qmc.js";
+export { TPESampler, type TPESamplerOptions } from "./samplers/tpe/index.js";
+export { hypervolume } from "./samplers/tpe/index.js";
+export { intersectionSearchSpace } from "./samplers/intersection.js";
+export { createSampler, registerSampler, samplerKinds, type SamplerSpec, type SamplerFactory } from "./samplers/registry.js";

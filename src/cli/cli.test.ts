@@ -7,6 +7,8 @@ import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
+// Children run from temp folders, so tsx is named by absolute URL rather than resolved from cwd.
+const tsxLoader = import.meta.resolve("tsx");
 const runTs = join(root, "src/cli/run.ts");
 const fixture = (name: string): string => join(root, "test/fixtures", name);
 const dir = mkdtempSync(join(tmpdir(), "ouro-cli-"));
@@ -14,7 +16,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function ouro(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", runTs, ...args], { cwd: dir });
+    const child = spawn(process.execPath, ["--import", tsxLoader, runTs, ...args], { cwd: dir });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 import { createStudy, loadStudy, retryFailedTrial, retriedTrialNumber } from "../index.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
+// Children run from temp folders, so tsx is named by absolute URL rather than resolved from cwd.
+const tsxLoader = import.meta.resolve("tsx");
 const dir = mkdtempSync(join(tmpdir(), "ouro-crash-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -28,7 +30,7 @@ for (const kind of ["sqlite", "file"] as const) {
       await study.optimize((t) => t.suggestFloat("x", 0, 1), { nTrials: 2 });
       const child = spawn(
         process.execPath,
-        ["--import", "tsx", join(root, "src/cli/run.ts"), "study", "optimize", "--storage", storage, "--study", "crash",
+        ["--import", tsxLoader, join(root, "src/cli/run.ts"), "study", "optimize", "--storage", storage, "--study", "crash",
           "--objective", join(root, "test/fixtures/slow-objective.mjs"), "--n-trials", "5", "--heartbeat-interval", "0.2", "--sampler", "random", "--seed", "1"],
         { env: { ...process.env, OURO_TEST_SLEEP_MS: "60000" }, stdio: "ignore" },
       );

@@ -1,0 +1,382 @@
+/**
+ * The Tree-structured Parzen Estimator sampler (TPE), following Optuna 3.x's `TPESampler`.
+ */
+import { isSingle, type Distribution } from "../../core/distributions.js";
+import { OuroborosError } from "../../core/errors.js";
+import type { FrozenTrial, TrialState } from "../../core/frozen-trial.js";
+import type { JsonValue } from "../../core/json.js";
+import { Random, deriveSeed } from "../../core/rng.js";
+import type { Sampler } from "../../core/sampler.js";
+import type { StudyView } from "../../core/study-view.js";
+import { groupDecomposedSearchSpace, intersectionSearchSpace } from "../intersection.js";
+import { resolveSeed, uniformToInternal } from "../random.js";
+import { ParzenEstimator, fromModelSpace, paramSpace, toModelSpace, type ParamSpace, type ParzenEstimatorOptions } from "./parzen-estimator.js";
+import { CONSTRAINTS_KEY, splitTrials, type TrialSplit } from "./split.js";
+
+/** Optuna's default γ: the best 10% of the finished trials, at most 25. */
+export function defaultGamma(n: number): number {
+  return Math.min(Math.ceil(0.1 * n), 25);
+}
+
+/** Hyperopt's γ: ⌈¼ √n⌉, at most 25 (for `gamma: hyperoptGamma`). */
+export function hyperoptGamma(n: number): number {
+  return Math.min(Math.ceil(0.25 * Math.sqrt(n)), 25);
+}
+
+/**
+ * Optuna's default observation weights, oldest first: all 1 up to 25 observations; beyond, the 25
+ * newest weigh 1 and the older ones ramp linearly from 1/n up to 1 (Bergstra et al. 2013).
+ */
+export function defaultWeights(n: number): Float64Array {
+  const w = new Float64Array(n).fill(1);
+  if (n < 25) return w;
+  const ramp = n - 25;
+  for (let i = 0; i < ramp; i++) w[i] = ramp === 1 ? 1 / n : 1 / n + (i * (1 - 1 / n)) / (ramp - 1);
+  return w;
+}
+
+/** Options of {@link TPESampler}; names and defaults follow Optuna's `TPESampler`. */
+export interface TPESamplerOptions {
+  /** Seed of every draw. Default: a fresh random seed, reported in `params`. */
+  readonly seed?: number;
+  /** Trials sampled at random before TPE starts (counting complete and pruned trials). Default 10. */
+  readonly nStartupTrials?: number;
+  /** Candidates drawn from l(x) per sample; the one maximising l(x)/g(x) wins. Default 24. */
+  readonly nEICandidates?: number;
+  /** Weight of the prior component (and the smoothing of categorical kernels). Default 1. */
+  readonly priorWeight?: number;
+  /** Add a wide prior component at the centre of the range. Default true. */
+  readonly considerPrior?: boolean;
+  /** Keep kernel widths at least range / min(100, n + 2) ("magic clip"). Default true. */
+  readonly considerMagicClip?: boolean;
+  /** Let the outermost kernels' widths reach the range ends. Default false. */
+  readonly considerEndpoints?: boolean;
+  /** Number of "good" trials (modelled by l) given the number of finished trials. Default {@link defaultGamma}. */
+  readonly gamma?: (nFinished: number) => number;
+  /** Weights of n observations, oldest first. Default {@link defaultWeights}. */
+  readonly weights?: (n: number) => ArrayLike<number>;
+  /** Model the intersection search space jointly (multivariate TPE). Default false. */
+  readonly multivariate?: boolean;
+  /** With `multivariate`, model each group of parameters that always appear together jointly. Default false. */
+  readonly group?: boolean;
+  /** Count running trials as bad ones, so parallel workers spread out. Default false. */
+  readonly constantLiar?: boolean;
+  /**
+   * Constraint values of a finished trial (each ≤ 0 means satisfied), called once per complete or
+   * pruned trial and stored in its `"constraints"` system attribute. Infeasible trials rank after
+   * feasible ones, by total violation.
+   */
+  readonly constraintsFunc?: (trial: FrozenTrial) => readonly number[];
+  /** With `multivariate`, warn (once per parameter) when a parameter is sampled independently. Default true. */
+  readonly warnIndependentSampling?: boolean;
+  /**
+   * Weigh each continuous kernel by its bandwidth when evaluating l(x) and g(x), as Optuna 3.1–3.4
+   * did (their truncated-normal log density omitted log σ; fixed in Optuna 3.5). Wide kernels (the
+   * prior, isolated observations) then count for more, which explores more. Default false.
+   */
+  readonly widthWeightedKernels?: boolean;
+}
+
+interface StudyCache {
+  /**
+   * The trials TPE reads (complete and pruned, plus running ones with the constant liar), in
+   * number order; the cache is kept while exactly these trial objects are shown.
+   */
+  readonly trials: readonly FrozenTrial[];
+  readonly directionsKey: string;
+  readonly directions: StudyView["directions"];
+  readonly nFinished: number;
+  split: TrialSplit | undefined;
+}
+
+/**
+ * Tree-structured Parzen Estimator: Bayesian optimisation with density ratios instead of a
+ * surrogate of the objective.
+ *
+ * The finished trials are split into the γ(n) best ("below") and the rest ("above"); a Parzen
+ * estimator (mixture of truncated-normal and categorical kernels, one per trial, plus a prior) is
+ * fitted to each: l(x) and g(x). `nEICandidates` points are drawn from l, and the one with the
+ * largest log l(x) − log g(x) is returned; maximising l/g maximises expected improvement under the
+ * TPE model (Bergstra et al. 2011). Parameters are modelled one at a time by default (as Optuna);
+ * `multivariate` models the parameters all trials share jointly, and `group` extends that to
+ * conditional spaces, one joint model per group of parameters that always appear together.
+ *
+ * Details match Optuna 3.x: pruned trials count, ranked after complete ones by their last reported
+ * step then value; failed trials are ignored; with `constantLiar` running trials count as bad;
+ * with `constraintsFunc` infeasible trials rank after feasible ones; with several objectives the
+ * split is by non-dominated sorting with hypervolume subset selection and the good trials are
+ * weighted by hypervolume contribution (MOTPE). Before `nStartupTrials` trials finished, values are
+ * drawn uniformly (in log space for `log: true`).
+ *
+ * Reproducible: a seeded sampler's values for a trial depend only on the seed, the trial number,
+ * the parameter (or "relative" group) and the trials the study shows.
+ *
+ * @example
+ * const study = await createStudy({ sampler: new TPESampler({ seed: 1, multivariate: true }) });
+ * await study.optimize((t) => (t.suggestFloat("x", -5, 5) - 2) ** 2, { nTrials: 100 });
+ *
+ * @see Bergstra et al., "Algorithms for Hyper-Parameter Optimization", NeurIPS 2011.
+ * @see Bergstra, Yamins and Cox, "Making a Science of Model Search", ICML 2013 (weights).
+ * @see Falkner, Klein and Hutter, "BOHB", ICML 2018 (multivariate kernels).
+ * @see Ozaki et al., "Multiobjective Tree-Structured Parzen Estimator", GECCO 2020 / JAIR 2022.
+ * @see Watanabe, "Tree-structured Parzen Estimator: Understanding Its Algorithm Components and
+ *   Their Roles for Better Empirical Performance", 2023.
+ */
+export class TPESampler implements Sampler {
+  readonly kind = "tpe";
+  readonly params: Readonly<Record<string, JsonValue>>;
+  private readonly seed: number;
+  private readonly nStartupTrials: number;
+  private readonly nEICandidates: number;
+  private readonly estimatorOptions: ParzenEstimatorOptions;
+  private readonly gamma: (n: number) => number;
+  private readonly weights: (n: number) => ArrayLike<number>;
+  private readonly multivariate: boolean;
+  private readonly group: boolean;
+  private readonly constantLiar: boolean;
+  private readonly constraintsFunc: ((trial: FrozenTrial) => readonly number[]) | undefined;
+  private readonly warnIndependentSampling: boolean;
+  private readonly warned = new Set<string>();
+  private cache: StudyCache | undefined;
+
+  constructor(options: TPESamplerOptions = {}) {
+    const bad = (msg: string): never => {
+      throw new OuroborosError("invalid-argument", `TPESampler: ${msg}`);
+    };
+    this.seed = resolveSeed("TPESampler", options.seed);
+    const nStartupTrials = options.nStartupTrials ?? 10;
+    if (!(Number.isInteger(nStartupTrials) && nStartupTrials >= 0)) bad(`nStartupTrials must be a non-negative integer, but got ${nStartupTrials}`);
+    const nEICandidates = options.nEICandidates ?? 24;
+    if (!(Number.isInteger(nEICandidates) && nEICandidates >= 1)) bad(`nEICandidates must be a positive integer, but got ${nEICandidates}`);
+    const priorWeight = options.priorWeight ?? 1;
+    if (!(priorWeight > 0 && Number.isFinite(priorWeight))) bad(`priorWeight must be a positive finite number, but got ${priorWeight}`);
+    const multivariate = options.multivariate ?? false;
+    const group = options.group ?? false;
+    if (group && !multivariate) bad("group: true needs multivariate: true");
+    this.nStartupTrials = nStartupTrials;
+    this.nEICandidates = nEICandidates;
+    this.estimatorOptions = {
+      considerPrior: options.considerPrior ?? true,
+      priorWeight,
+      considerMagicClip: options.considerMagicClip ?? true,
+      considerEndpoints: options.considerEndpoints ?? false,
+      multivariate,
+      widthWeightedKernels: options.widthWeightedKernels ?? false,
+    };
+    this.gamma = options.gamma ?? defaultGamma;
+    this.weights = options.weights ?? defaultWeights;
+    this.multivariate = multivariate;
+    this.group = group;
+    this.constantLiar = options.constantLiar ?? false;
+    this.constraintsFunc = options.constraintsFunc;
+    this.warnIndependentSampling = options.warnIndependentSampling ?? true;
+    this.params = {
+      seed: this.seed,
+      nStartupTrials,
+      nEICandidates,
+      priorWeight,
+      considerPrior: this.estimatorOptions.considerPrior,
+      considerMagicClip: this.estimatorOptions.considerMagicClip,
+      considerEndpoints: this.estimatorOptions.considerEndpoints,
+      multivariate,
+      group,
+      constantLiar: this.constantLiar,
+      warnIndependentSampling: this.warnIndependentSampling,
+      widthWeightedKernels: this.estimatorOptions.widthWeightedKernels === true,
+    };
+  }
+
+  inferRelativeSearchSpace(study: StudyView, _trial: FrozenTrial): Record<string, Distribution> {
+    if (!this.multivariate) return {};
+    const trials = study.getTrials();
+    const out: Record<string, Distribution> = {};
+    if (this.group) {
+      for (const g of groupDecomposedSearchSpace(trials, { includePruned: true })) {
+        for (const [name, d] of Object.entries(g)) if (!isSingle(d)) out[name] = d;
+      }
+      return out;
+    }
+    for (const [name, d] of Object.entries(intersectionSearchSpace(trials, { includePruned: true }))) {
+      if (!isSingle(d)) out[name] = d;
+    }
+    return out;
+  }
+
+  sampleRelative(study: StudyView, trial: FrozenTrial, space: Record<string, Distribution>): Record<string, number> {
+    const names = Object.keys(space);
+    if (names.length === 0) return {};
+    const ctx = this.context(study);
+    if (ctx.nFinished < this.nStartupTrials) return {};
+    const out: Record<string, number> = {};
+    const groups: string[][] = [];
+    if (this.group) {
+      for (const g of groupDecomposedSearchSpace(study.getTrials(), { includePruned: true })) {
+        const sub = Object.keys(g).filter((n) => space[n] !== undefined);
+        if (sub.length > 0) groups.push(sub);
+      }
+    } else {
+      groups.push([...names].sort());
+    }
+    for (const g of groups) {
+      const spaces = g.map((n) => paramSpace(n, space[n] as Distribution));
+      const rng = new Random(deriveSeed(this.seed, trial.number, "relative", g.join("\u0000")));
+      const values = this.sampleTPE(ctx, spaces, rng);
+      for (let i = 0; i < g.length; i++) out[g[i] as string] = values[i] as number;
+    }
+    return out;
+  }
+
+  sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): number {
+    if (isSingle(distribution)) return distribution.kind === "categorical" ? 0 : distribution.low;
+    const ctx = this.context(study);
+    const rng = new Random(deriveSeed(this.seed, trial.number, name));
+    if (ctx.nFinished < this.nStartupTrials) return uniformToInternal(distribution, rng.next());
+    if (this.multivariate && this.warnIndependentSampling && !this.warned.has(name)) {
+      if (ctx.trials.some((t) => (t.state === "complete" || t.state === "pruned") && t.internalParams[name] !== undefined)) {
+        this.warned.add(name);
+        console.warn(
+          `TPESampler: parameter "${name}" in trial ${trial.number} is sampled independently instead of by the multivariate model ` +
+            "(its distribution changed, or it is not in every trial: consider group: true). Pass warnIndependentSampling: false to silence this.",
+        );
+      }
+    }
+    return this.sampleTPE(ctx, [paramSpace(name, distribution)], rng)[0] as number;
+  }
+
+  afterTrial(study: StudyView, trial: FrozenTrial, state: TrialState, values: readonly number[] | undefined): void {
+    if (this.constraintsFunc === undefined || (state !== "complete" && state !== "pruned")) return;
+    const finished: FrozenTrial = { ...trial, state, values, value: values !== undefined && values.length === 1 ? values[0] : undefined };
+    const c = this.constraintsFunc(finished);
+    if (!Array.isArray(c) || c.some((x) => typeof x !== "number" || Number.isNaN(x))) {
+      throw new OuroborosError(
+        "invalid-value",
+        `TPESampler: constraintsFunc must return an array of numbers (NaN not allowed), but got ${JSON.stringify(c) ?? String(c)} for trial ${trial.number}`,
+      );
+    }
+    study.setTrialSystemAttr(trial.number, CONSTRAINTS_KEY, [...c]);
+  }
+
+  /**
+   * The trials TPE reads and their split, rebuilt only when one of them changed: trials that are
+   * running (without the constant liar), waiting or failed may change freely. Trial objects are
+   * immutable, so comparing references is enough; the check is one pass over the trials.
+   */
+  private context(study: StudyView): StudyCache {
+    const all = study.getTrials();
+    const directionsKey = study.directions.join();
+    const liar = this.constantLiar;
+    const c = this.cache;
+    if (c && c.directionsKey === directionsKey) {
+      let j = 0;
+      let same = true;
+      for (let i = 0; i < all.length; i++) {
+        const t = all[i] as FrozenTrial;
+        const s = t.state;
+        if (s === "complete" || s === "pruned" || (liar && s === "running")) {
+          if (c.trials[j] !== t) {
+            same = false;
+            break;
+          }
+          j++;
+        }
+      }
+      if (same && j === c.trials.length) return c;
+    }
+    const trials: FrozenTrial[] = [];
+    let nFinished = 0;
+    for (const t of all) {
+      const s = t.state;
+      if (s === "complete" || s === "pruned") {
+        trials.push(t);
+        nFinished++;
+      } else if (liar && s === "running") trials.push(t);
+    }
+    const fresh: StudyCache = { trials, directionsKey, directions: study.directions, nFinished, split: undefined };
+    this.cache = fresh;
+    return fresh;
+  }
+
+  private splitOf(ctx: StudyCache): TrialSplit {
+    if (ctx.split) return ctx.split;
+    const g = this.gamma(ctx.nFinished);
+    if (!Number.isFinite(g) || g < 0) {
+      throw new OuroborosError("invalid-argument", `TPESampler: gamma must return a non-negative number, but returned ${g} for ${ctx.nFinished} trials`);
+    }
+    ctx.split = splitTrials(ctx.trials, ctx.directions, Math.min(Math.floor(g), ctx.nFinished), {
+      constraints: this.constraintsFunc !== undefined,
+      constantLiar: this.constantLiar,
+    });
+    return ctx.split;
+  }
+
+  /** One TPE step over `spaces` (sampled jointly): internal values in the order of `spaces`. */
+  private sampleTPE(ctx: StudyCache, spaces: readonly ParamSpace[], rng: Random): number[] {
+    const split = this.splitOf(ctx);
+    const below = collect(ctx.trials, split.below, spaces);
+    const above = collect(ctx.trials, split.above, spaces);
+    const wBelow = split.belowWeights ? Float64Array.from(below.kept, (j) => split.belowWeights?.[j] as number) : this.weights(below.n);
+    const wAbove = this.weights(above.n);
+    const l = new ParzenEstimator(spaces, below.obs, wBelow, this.estimatorOptions);
+    const g = new ParzenEstimator(spaces, above.obs, wAbove, this.estimatorOptions);
+    const candidates = l.sample(rng, this.nEICandidates);
+    const ll = l.logPdf(candidates);
+    const lg = g.logPdf(candidates);
+    let best = 0;
+    let bestScore = -Infinity;
+    for (let i = 0; i < this.nEICandidates; i++) {
+      const s = (ll[i] as number) - (lg[i] as number);
+      if (s > bestScore) {
+        bestScore = s;
+        best = i;
+      }
+    }
+    return spaces.map((sp, d) => fromModelSpace(sp, (candidates[d] as Float64Array)[best] as number));
+  }
+}
+
+/** Observations of `spaces` (model space) from the trials at `positions` that have them all. */
+function collect(
+  trials: readonly FrozenTrial[],
+  positions: Int32Array,
+  spaces: readonly ParamSpace[],
+): { n: number; obs: Float64Array[]; kept: Int32Array } {
+  const m = positions.length;
+  const buf = new Float64Array(spaces.length * m);
+  const obs = spaces.map((_, d) => buf.subarray(d * m, (d + 1) * m));
+  const kept = new Int32Array(m);
+  let n = 0;
+  outer: for (let j = 0; j < m; j++) {
+    const t = trials[positions[j] as number] as FrozenTrial;
+    for (let d = 0; d < spaces.length; d++) {
+      const v = observe(t, spaces[d] as ParamSpace);
+      if (Number.isNaN(v)) continue outer;
+      (obs[d] as Float64Array)[n] = v;
+    }
+    kept[n] = j;
+    n++;
+  }
+  return { n, obs: obs.map((o) => o.subarray(0, n)), kept: kept.subarray(0, n) };
+}
+
+/** A trial's value of a parameter in model space, or NaN when it has none inside this distribution. */
+function observe(t: FrozenTrial, space: ParamSpace): number {
+  const x = t.internalParams[space.name];
+  if (x === undefined) return NaN;
+  const d = space.distribution;
+  if (d.kind === "categorical") {
+    const td = t.distributions[space.name];
+    if (td === d || (td !== undefined && td.kind === "categorical" && sameChoices(td.choices, d.choices))) return toModelSpace(space, x);
+    // Observed under other choices: match by value.
+    const external = t.params[space.name];
+    const i = d.choices.indexOf(external as never);
+    return i < 0 ? NaN : i;
+  }
+  return toModelSpace(space, x);
+}
+
+function sameChoices(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
