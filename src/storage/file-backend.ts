@@ -51,6 +51,7 @@ import { dirname } from "node:path";
 import { OuroborosError } from "../core/errors.js";
 import type { JournalBackend } from "./journal-backend.js";
 import { decodeOp, encodeOp } from "./journal-codec.js";
+import { errorCode, reason, sleep } from "./io-helpers.js";
 import type { JournalOp } from "./journal-ops.js";
 
 /** Options of {@link FileJournalBackend}. */
@@ -533,16 +534,4 @@ function positive(value: number | undefined, fallback: number, name: string): nu
     throw new OuroborosError("invalid-argument", `${name} must be a positive number of milliseconds, but got ${value}`);
   }
   return value;
-}
-
-function errorCode(e: unknown): string | undefined {
-  return typeof e === "object" && e !== null && "code" in e && typeof e.code === "string" ? e.code : undefined;
-}
-
-function reason(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

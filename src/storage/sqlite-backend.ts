@@ -24,6 +24,7 @@ import Database from "better-sqlite3";
 import { OuroborosError } from "../core/errors.js";
 import type { JournalBackend } from "./journal-backend.js";
 import { decodeOp, encodeOp } from "./journal-codec.js";
+import { errorCode, reason, sleep } from "./io-helpers.js";
 import type { JournalOp } from "./journal-ops.js";
 
 /** The schema this version writes and the newest it reads. */
@@ -256,16 +257,4 @@ function retryBusySync(fn: () => void): void {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25 * 2 ** attempt * (0.5 + Math.random()));
     }
   }
-}
-
-function errorCode(e: unknown): string | undefined {
-  return typeof e === "object" && e !== null && "code" in e && typeof e.code === "string" ? e.code : undefined;
-}
-
-function reason(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
