@@ -60,6 +60,22 @@ describe("multi-objective helpers", () => {
     }
   });
 
+  it("contributions equal HV(all) − HV(all without the point) in 2 to 4 objectives", () => {
+    const rng = new Random(4);
+    for (const m of [2, 3, 4]) {
+      for (let rep = 0; rep < 10; rep++) {
+        const pts: Point[] = Array.from({ length: 2 + rng.int(8) }, () => Array.from({ length: m }, () => Math.round(rng.next() * 20) / 20));
+        const ref = referencePoint(pts);
+        const c = hypervolumeContributions(pts, ref);
+        const total = bruteForceHV(pts, ref);
+        pts.forEach((_, i) => {
+          const want = total - bruteForceHV(pts.filter((__, j) => j !== i), ref);
+          assert.ok(Math.abs((c[i] as number) - want) < 1e-12, `m=${m}, point ${i}: ${c[i]} vs ${want}`);
+        });
+      }
+    }
+  });
+
   it("contributions and the reference point", () => {
     const pts: Point[] = [[1, 3], [2, 2], [3, 1], [3, 3]];
     const ref = referencePoint(pts);

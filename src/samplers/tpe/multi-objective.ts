@@ -154,14 +154,25 @@ export function referencePoint(points: readonly Point[]): number[] {
   return ref;
 }
 
+/**
+ * The volume only `p` dominates, given `others`: its box minus the part the others, limited to
+ * that box, already cover (WFG's exclusive hypervolume). Equals HV(others ∪ {p}) − HV(others).
+ */
+function exclusiveVolume(p: Point, others: readonly Point[], ref: Point): number {
+  const box = boxVolume(p, ref);
+  if (box === 0) return 0;
+  const limited: Point[] = [];
+  for (const q of others) limited.push(q.map((x, k) => Math.max(x, p[k] as number)));
+  return box - hypervolume(limited, ref);
+}
+
 /** Each point's exclusive hypervolume contribution: HV(all) − HV(all without it). */
 export function hypervolumeContributions(points: readonly Point[], ref: Point): Float64Array {
   const n = points.length;
   const out = new Float64Array(n);
-  const total = hypervolume(points, ref);
+  if (!ref.every((r) => Number.isFinite(r))) return out.fill(Infinity);
   for (let i = 0; i < n; i++) {
-    const rest = points.filter((_, j) => j !== i);
-    out[i] = total - hypervolume(rest, ref);
+    out[i] = exclusiveVolume(points[i] as Point, points.filter((_, j) => j !== i), ref);
   }
   return out;
 }
@@ -191,7 +202,6 @@ export function greedyHypervolumeSubset(points: readonly Point[], k: number, ref
   const chosen: number[] = [];
   const chosenPts: Point[] = [];
   const alive = unique.map(() => true);
-  let hvChosen = 0;
   for (let step = 0; step < k; step++) {
     const order = unique.map((_, j) => j).filter((j) => alive[j]);
     order.sort((a, b) => (bound[b] as number) - (bound[a] as number) || a - b);
@@ -199,7 +209,7 @@ export function greedyHypervolumeSubset(points: readonly Point[], k: number, ref
     let bestGain = -Infinity;
     for (const j of order) {
       if (step > 0 && (bound[j] as number) < bestGain) break;
-      const gain = step === 0 ? (bound[j] as number) : hypervolume([...chosenPts, points[unique[j] as number] as Point], ref) - hvChosen;
+      const gain = step === 0 ? (bound[j] as number) : exclusiveVolume(points[unique[j] as number] as Point, chosenPts, ref);
       bound[j] = gain;
       if (gain > bestGain || (gain === bestGain && j < best)) {
         bestGain = gain;
@@ -209,7 +219,6 @@ export function greedyHypervolumeSubset(points: readonly Point[], k: number, ref
     alive[best] = false;
     chosen.push(unique[best] as number);
     chosenPts.push(points[unique[best] as number] as Point);
-    hvChosen = hypervolume(chosenPts, ref);
   }
   return chosen.sort((a, b) => a - b);
 }

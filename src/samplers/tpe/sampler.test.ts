@@ -88,7 +88,7 @@ const everyKindObjective: Objective = (s) => {
 };
 
 describe("TPESampler", () => {
-  for (const options of [{}, { multivariate: true }, { multivariate: true, group: true }, { constantLiar: true }, { considerPrior: false, considerMagicClip: false, considerEndpoints: true }]) {
+  for (const options of [{}, { multivariate: true }, { multivariate: true, group: true }, { constantLiar: true }, { widthWeightedKernels: false }, { considerPrior: false, considerMagicClip: false, considerEndpoints: true }]) {
     it(`returns values inside every kind of distribution (${JSON.stringify(options)})`, () => {
       // startTrial asserts containment of every value.
       const view = drive(new TPESampler({ seed: 1, nStartupTrials: 5, warnIndependentSampling: false, ...options }), 40, everyKindObjective);
@@ -341,11 +341,59 @@ describe("TPESampler", () => {
     assert.notEqual(randomish, tpe);
   });
 
+  it("follows a search space that changes between trials", () => {
+    const sampler = new TPESampler({ seed: 6, nStartupTrials: 5 });
+    const view = drive(sampler, 20, (s) => {
+      const x = s("x", { kind: "float", low: 0, high: 10 }) as number;
+      const c = s("c", { kind: "categorical", choices: ["a", "b"] });
+      return x + (c === "b" ? 0 : 1);
+    });
+    // Narrower range and other choices: old observations outside are left out, shared choices are matched by value.
+    drive(
+      sampler,
+      20,
+      (s) => {
+        const x = s("x", { kind: "float", low: 0, high: 5 }) as number;
+        const c = s("c", { kind: "categorical", choices: ["b", "c"] });
+        return x + (c === "b" ? 0 : 1);
+      },
+      ["minimize"],
+      view,
+    );
+    const later = view.trials.slice(30);
+    assert.ok(later.every((t) => (t.params["x"] as number) <= 5 && ["b", "c"].includes(t.params["c"] as string)));
+    assert.ok(later.filter((t) => t.params["c"] === "b").length >= 6, "the choice that was good before stays preferred");
+  });
+
+  it("runs MOTPE with constraints, pruned trials and the constant liar together", () => {
+    const sampler = new TPESampler({ seed: 2, constantLiar: true, constraintsFunc: (t) => [(t.params["x"] as number) - 0.8] });
+    const view = drive(
+      sampler,
+      40,
+      (s) => {
+        const x = s("x", { kind: "float", low: 0, high: 1 }) as number;
+        const y = s("y", { kind: "int", low: 0, high: 10 }) as number;
+        return [x + y / 10, 1 - x + (10 - y) / 10];
+      },
+      ["minimize", "maximize"],
+    );
+    view.trials.push(makeFrozenTrial({ number: 40, state: "pruned", internalParams: { x: 0.5 }, distributions: { x: { kind: "float", low: 0, high: 1 } } }));
+    const t = startTrial(sampler, view);
+    assert.ok(typeof t.suggest("x", { kind: "float", low: 0, high: 1 }) === "number");
+    assert.ok(view.trials.slice(0, 40).every((tr) => Array.isArray(tr.systemAttrs["constraints"])));
+  });
+
   it("validates its options", () => {
     assert.throws(() => new TPESampler({ group: true }), /group: true needs multivariate/);
     assert.throws(() => new TPESampler({ nEICandidates: 0 }), /nEICandidates/);
     assert.throws(() => new TPESampler({ priorWeight: 0 }), /priorWeight/);
     assert.throws(() => new TPESampler({ nStartupTrials: -1 }), /nStartupTrials/);
+    assert.throws(() => new TPESampler({ nStartupTrial: 5 } as never), /unknown option\(s\) "nStartupTrial"/);
+    assert.throws(() => new TPESampler({ gamma: 3 } as never), /gamma must be a function/);
+    // A sampler rebuilt from its params samples exactly as the original.
+    const original = new TPESampler({ seed: 8, multivariate: true, nStartupTrials: 4, widthWeightedKernels: true });
+    const copy = new TPESampler(JSON.parse(JSON.stringify(original.params)) as never);
+    assert.deepEqual(drive(original, 12, branin).trials.map((t) => t.params), drive(copy, 12, branin).trials.map((t) => t.params));
     const badGamma = new TPESampler({ seed: 1, nStartupTrials: 1, gamma: () => Number.NaN });
     assert.throws(() => drive(badGamma, 3, branin), /gamma/);
   });

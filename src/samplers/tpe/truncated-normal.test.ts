@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Random } from "../../core/rng.js";
-import { logGaussMass, logNdtr, ndtr, ndtriExp, sampleTruncatedStandardNormal } from "./truncated-normal.js";
+import { erfcNonNeg, logErfc, logGaussMass, logNdtr, ndtr, ndtriExp, sampleTruncatedStandardNormal } from "./truncated-normal.js";
 
 const close = (got: number, want: number, rel: number, what: string): void => {
-  assert.ok(Math.abs(got - want) <= rel * Math.max(Math.abs(want), 1e-300), `${what}: got ${got}, want ${want}`);
+  assert.ok(Number.isFinite(want) && Math.abs(got - want) <= rel * Math.max(Math.abs(want), 1e-300), `${what}: got ${got}, want ${want}`);
 };
 
 describe("truncated-normal numerics", () => {
@@ -24,6 +24,12 @@ describe("truncated-normal numerics", () => {
     assert.equal(logNdtr(Infinity), 0);
     assert.equal(logNdtr(-Infinity), -Infinity);
     close(ndtr(1.96), 0.9750021048517795, 1e-14, "ndtr(1.96)");
+    // mpmath: erfc(z) at 40 digits.
+    close(erfcNonNeg(0), 1, 1e-15, "erfc(0)");
+    close(erfcNonNeg(0.5), 0.47950012218695346232, 1e-14, "erfc(0.5)");
+    close(erfcNonNeg(3), 2.2090496998585441373e-5, 1e-13, "erfc(3)");
+    close(erfcNonNeg(10), 2.0884875837625447570e-45, 1e-13, "erfc(10)");
+    close(logErfc(30), Math.log(2.5646562037561116) - 393 * Math.LN10, 1e-13, "log erfc(30)");
   });
 
   it("log masses stay finite and symmetric far in the tails", () => {

@@ -48,6 +48,18 @@ export function logErfc(z: number): number {
   return Math.log(t) - z * z + acc;
 }
 
+/** erfc(z) for z ≥ 0 (underflows to 0 beyond z ≈ 26.5; use {@link logErfc} there). */
+export function erfcNonNeg(z: number): number {
+  const t = 2.5 / (2.5 + z);
+  const q = 4 * t;
+  const i = q >= 3 ? 3 : Math.floor(q);
+  const y = 2 * (q - i) - 1;
+  const o = i * (DEG + 1);
+  let acc = ERFC_POLY[o + DEG] as number;
+  for (let j = DEG - 1; j >= 0; j--) acc = acc * y + (ERFC_POLY[o + j] as number);
+  return t * Math.exp(acc - z * z);
+}
+
 /** log Φ(x), the log of the standard normal CDF, accurate in both tails. */
 export function logNdtr(x: number): number {
   if (x <= 0) {
