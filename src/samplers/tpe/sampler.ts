@@ -380,6 +380,13 @@ export class TPESampler implements Sampler {
     const l = new ParzenEstimator(spaces, below.obs, wBelow.w, this.estimatorOptions, wBelow.logW);
     const g = new ParzenEstimator(spaces, above.obs, wAbove.w, this.estimatorOptions, wAbove.logW);
     const candidates = l.sample(rng, this.nEICandidates);
+    // Score log-scaled ints at the integers they will become (as Optuna does): scoring the
+    // unrounded point let a log-int collapse onto its lower bound.
+    spaces.forEach((sp, d) => {
+      if (sp.distribution.kind !== "int" || sp.distribution.log !== true) return;
+      const column = candidates[d] as Float64Array;
+      for (let i = 0; i < column.length; i++) column[i] = Math.log(fromModelSpace(sp, column[i] as number));
+    });
     const ll = l.logPdf(candidates);
     const lg = g.logPdf(candidates);
     let best = 0;
