@@ -1,4 +1,6 @@
 /**
+ * Length: this file is data (one line per dimension), not logic; splitting it would only scatter a table.
+ *
  * Sobol direction numbers of S. Joe and F. Y. Kuo, file `new-joe-kuo-6.21201` (search criterion D(6),
  * 21201 dimensions), first 1024 dimensions, as published on F. Kuo's Sobol page and used by SciPy's
  * `scipy.stats.qmc.Sobol` and Boost.Random.

@@ -1,4 +1,7 @@
 /**
+ * Length: just over 500 lines because the lock protocol and torn-tail recovery must be read together
+ * to check the crash guarantees.
+ *
  * A journal in a JSON-lines file, one op per line, shared by processes on one machine.
  *
  * **Format.** Line `n` (1-based) is op `n` as `JSON.stringify` writes it. An append of several ops

@@ -1,4 +1,7 @@
 /**
+ * Length: just over 500 lines: the simulator and the checks it drives are one contract; splitting the
+ * simulator out is noted on issue 2.
+ *
  * The pruner conformance suite: one generic checker that every pruner, shipped or user-written,
  * must pass, with no skip list. `runPrunerConformance` registers `node:test` tests that drive the
  * pruner through simulated studies (learning curves reported step by step by several workers, with

@@ -1,4 +1,7 @@
 /**
+ * Length: over 500 lines for now (kernels, bandwidth rules and the fast evaluation paths together);
+ * to be split into kernels / bandwidths / evaluation (noted on issue 2).
+ *
  * The Parzen estimator of TPE: a weighted mixture of product kernels, one component per observed
  * trial plus an optional prior component, over a set of parameters in "model space".
  *
