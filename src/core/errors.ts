@@ -15,7 +15,10 @@ export type ErrorCode =
   | "storage-corrupt"
   | "no-trials"
   | "unsupported"
-  | "cli";
+  | "cli"
+  | "invalid-data"
+  | "artifact-corrupt"
+  | "not-fitted";
 
 /** An error raised by Ouroboros; `code` is stable, `message` is written for people. */
 export class OuroborosError extends Error {
