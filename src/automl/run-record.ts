@@ -1,0 +1,86 @@
+/**
+ * The run record: everything an improvement run knows about itself, as plain JSON. The report,
+ * the leaderboard files, the dashboard and `ouro report` all read this one shape, so what is
+ * shown is exactly what was recorded.
+ */
+import type { Task } from "../data/dataset.js";
+import type { LearnerSpec } from "../learners/learner.js";
+import type { DataProfile } from "./profile.js";
+
+/** One candidate pipeline the loop proposed and (tried to) evaluate. */
+export interface CandidateRecord {
+  /** Trial number in the run's study. */
+  readonly trial: number;
+  /** Learner family (`gbdt`, `random-forest`, `ensemble`, …). */
+  readonly family: string;
+  readonly spec: LearnerSpec;
+  readonly state: "complete" | "pruned" | "fail";
+  /** Why it was proposed (default for its family, sampler suggestion, ensemble of …). */
+  readonly reason: string;
+  /** Trial numbers this candidate was derived from (ensemble members, warm-start parent). */
+  readonly parents: readonly number[];
+  /** Mean cross-validated score on the run's metric (absent when pruned early or failed). */
+  readonly score?: number;
+  /** 95% confidence interval of the mean score over folds. */
+  readonly ci?: readonly [number, number];
+  readonly foldScores?: readonly number[];
+  /** Seconds spent training and evaluating. */
+  readonly seconds: number;
+  /** Seconds since the run started when this candidate finished. */
+  readonly finishedAt: number;
+  /** Multi-fidelity: the resource reached and its maximum. */
+  readonly fidelity?: { readonly resource: string; readonly reached: number; readonly max: number };
+  /** Failure reason (time limit, memory limit, error message). */
+  readonly error?: string;
+}
+
+/** A promotion: the candidate that became champion, with the evidence. */
+export interface GenerationRecord {
+  readonly generation: number;
+  readonly trial: number;
+  readonly family: string;
+  readonly score: number;
+  readonly ci: readonly [number, number];
+  /** Previous champion's trial (absent for generation 0). */
+  readonly parent?: number;
+  /** Paired comparison with the previous champion on the same folds. */
+  readonly improvement?: { readonly mean: number; readonly ci: readonly [number, number]; readonly pValue: number; readonly test: string };
+  /** Seconds since the run started. */
+  readonly at: number;
+  readonly dataDigest: string;
+  readonly seed: number;
+}
+
+/** A named value with an optional spread (importances). */
+export interface Importance {
+  readonly name: string;
+  readonly value: number;
+  readonly sd?: number;
+}
+
+/** Diagnostics of the champion on out-of-fold predictions. */
+export interface ChampionDiagnostics {
+  readonly featureImportance?: readonly Importance[];
+  readonly confusion?: { readonly classes: readonly string[]; readonly matrix: readonly (readonly number[])[] };
+  readonly residuals?: readonly { readonly predicted: number; readonly actual: number }[];
+  readonly calibration?: readonly { readonly meanPredicted: number; readonly fractionPositive: number; readonly count: number }[];
+}
+
+/** The whole run. */
+export interface RunRecord {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly data: { readonly path: string; readonly target: string; readonly digest: string; readonly profile: DataProfile };
+  readonly task: Task;
+  readonly metric: { readonly name: string; readonly greaterIsBetter: boolean };
+  readonly budget: { readonly seconds?: number; readonly trials?: number; readonly usedSeconds: number };
+  readonly seed: number;
+  readonly folds: number;
+  readonly candidates: readonly CandidateRecord[];
+  readonly generations: readonly GenerationRecord[];
+  readonly champion?: { readonly trial: number; readonly family: string; readonly score: number; readonly artifactDigest?: string };
+  readonly paramImportance?: readonly Importance[];
+  readonly diagnostics?: ChampionDiagnostics;
+  /** Free-form notes (warnings from loading the data, dropped columns). */
+  readonly notes: readonly string[];
+}
