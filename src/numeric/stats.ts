@@ -262,7 +262,7 @@ export function studentTQuantile(p: number, df: number): number {
   if (df === Infinity) return normalQuantile(p);
   if (p > 0.5) return -studentTQuantile(1 - p, df);
   // From here p < 0.5 and the answer is negative.
-  if (df === 1) return Math.tan(Math.PI * (p - 0.5));
+  if (df === 1) return -1 / Math.tan(Math.PI * p); // tan(π(p − ½)) = −cot(πp), without the cancellation in p − ½
   if (df === 2) return (2 * p - 1) / Math.sqrt(2 * p * (1 - p));
   let hi = 0;
   let lo = Math.min(-1, normalQuantile(p) * 2);
