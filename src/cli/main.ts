@@ -1,5 +1,6 @@
 /** The `ouro` command line: thin surface over the library (no logic lives here). */
 import { Command } from "commander";
+import { auditCommand } from "./audit-command.js";
 import { demoCommand } from "./demo-command.js";
 import { reportError } from "./errors.js";
 import { studyCommand } from "./study-commands.js";
@@ -13,6 +14,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError("(run with --help for usage)");
   program.addCommand(studyCommand());
   program.addCommand(demoCommand());
+  program.addCommand(auditCommand());
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) cmd.exitOverride();
   try {
     await program.parseAsync([...argv], { from: "user" });
