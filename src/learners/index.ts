@@ -3,11 +3,19 @@
  * contract. Importing this module is what makes `createLearner({kind, params})` know our learners.
  */
 import { constantLearnerFactory } from "./baseline/constant.js";
+import { knnLearnerFactory } from "./knn/knn.js";
+import { linearLearnerFactory } from "./linear/linear.js";
+import { mlpLearnerFactory } from "./mlp/mlp.js";
+import { naiveBayesLearnerFactory } from "./naive-bayes/naive-bayes.js";
 import { registerLearner } from "./registry.js";
 
-for (const f of [constantLearnerFactory]) registerLearner(f);
+for (const f of [constantLearnerFactory, linearLearnerFactory, knnLearnerFactory, naiveBayesLearnerFactory, mlpLearnerFactory]) registerLearner(f);
 
 export { ConstantLearner, constantLearnerFactory, type ConstantParams } from "./baseline/constant.js";
+export { KNNLearner, KNNModel, knnLearnerFactory, type KNNParams } from "./knn/knn.js";
+export { LinearLearner, LinearModel, linearLearnerFactory, type LinearParams } from "./linear/linear.js";
+export { MLPLearner, MLPModel, mlpLearnerFactory, type MLPParams } from "./mlp/mlp.js";
+export { NaiveBayesLearner, NaiveBayesModel, naiveBayesLearnerFactory, type NaiveBayesParams } from "./naive-bayes/naive-bayes.js";
 export { artifactDigest, decodeArtifact, encodeArtifact, readArtifact, writeArtifact, type Artifact, type ArtifactArray, type EncodedArtifact } from "./artifact.js";
 export type { Capabilities, ClassPredictions, FitContext, Learner, LearnerSpec, Model, Predictions, RegressionPredictions } from "./learner.js";
 export { createLearner, learnerKinds, loadModel, registerLearner, type LearnerFactory } from "./registry.js";

@@ -42,3 +42,44 @@ export function sigmoid(z: number): number {
   const e = Math.exp(z);
   return e / (1 + e);
 }
+
+/**
+ * Solves `A z = b` for a symmetric positive-definite `n × n` matrix (row-major, only the lower
+ * triangle is read) by Cholesky factorisation, A = L Lᵀ. Returns `undefined` when a pivot is not
+ * clearly positive (A singular or indefinite to working precision), so callers can fall back to an
+ * iterative method. `a` is overwritten with L.
+ *
+ * @see G. H. Golub, C. F. Van Loan, "Matrix Computations", 4th ed., §4.2.
+ */
+export function choleskySolve(a: Float64Array, b: Float64Array, n: number): Float64Array | undefined {
+  let maxDiag = 0;
+  for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, Math.abs(a[i * n + i]!));
+  const tiny = 1e-13 * Math.max(maxDiag, Number.MIN_VALUE);
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    let d = a[rj + j]!;
+    for (let k = 0; k < j; k++) d -= a[rj + k]! * a[rj + k]!;
+    if (!(d > tiny)) return undefined;
+    const ljj = Math.sqrt(d);
+    a[rj + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      const ri = i * n;
+      let s = a[ri + j]!;
+      for (let k = 0; k < j; k++) s -= a[ri + k]! * a[rj + k]!;
+      a[ri + j] = s / ljj;
+    }
+  }
+  // Forward substitution L y = b, then back substitution Lᵀ z = y.
+  const z = Float64Array.from(b);
+  for (let i = 0; i < n; i++) {
+    let s = z[i]!;
+    for (let k = 0; k < i; k++) s -= a[i * n + k]! * z[k]!;
+    z[i] = s / a[i * n + i]!;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = z[i]!;
+    for (let k = i + 1; k < n; k++) s -= a[k * n + i]! * z[k]!;
+    z[i] = s / a[i * n + i]!;
+  }
+  return z;
+}

@@ -120,7 +120,11 @@ export class LBFGS {
     return this.g;
   }
 
-  /** One quasi-Newton iteration. Returns whether the optimiser is still running. */
+  /**
+   * One quasi-Newton iteration. Returns whether the optimiser is still running. When the iteration
+   * succeeds (`iterations` grows), the most recent objective evaluation was at the new `x`, so
+   * side values the objective computed (such as an unpenalised loss) describe the current point.
+   */
   step(): boolean {
     if (this.status !== "running") return false;
     this.direction();
