@@ -4,7 +4,8 @@
  * The rules, tried in order on the non-missing cells:
  * 1. no cell at all → numeric, all missing (with a warning);
  * 2. every cell a number → `boolean` if the numbers are only 0 and 1, `id` if they are distinct
- *    integers that look like a key (the name says id, or they fill a dense range), else `numeric`;
+ *    integers that look like a key (the name says id, or, in at least 20 rows, they are row numbers
+ *    from 0 or 1 filling most of their range), else `numeric`;
  * 3. every cell `true`/`false` or every cell `yes`/`no` (any case) → `boolean`, stored as 0/1;
  * 4. every cell an ISO-8601 date or date-time → `datetime`, stored as epoch milliseconds (UTC when
  *    no zone is given);
@@ -14,7 +15,7 @@
  * `customerID`).
  */
 import { OuroborosError } from "../core/errors.js";
-import { categoricalColumn, MISSING_CODE, type Column, type SemanticType } from "./table.js";
+import { categoricalColumn, type Column, type SemanticType } from "./table.js";
 
 /** Options of the inference that a caller may set. */
 export interface InferenceOptions {
@@ -135,8 +136,9 @@ function guessSemantic(name: string, distinct: Set<string>, present: number, opt
   }
   if (allNumbers) {
     if (min >= 0 && max <= 1 && [...distinct].every((c) => Number(c) === 0 || Number(c) === 1)) return "boolean";
-    // A dense range of distinct integers is a row key; scattered distinct integers may be a measure.
-    if (allIntegers && allDistinct && (idName || (present >= minIdRows && max - min + 1 <= 1.5 * present))) return "id";
+    // Distinct integers counting up from 0 or 1 (a row number, in any order) are a key; other
+    // distinct integers (years, amounts) may be a measure, so without an id-like name they stay numeric.
+    if (allIntegers && allDistinct && (idName || (present >= minIdRows && (min === 0 || min === 1) && max - min + 1 <= 1.5 * present))) return "id";
     return "numeric";
   }
 
@@ -180,15 +182,4 @@ function* take<T>(items: Iterable<T>, k: number): Generator<T> {
     yield v;
     if (++i >= k) return;
   }
-}
-
-/** Number of missing cells of a stored column. */
-export function countMissing(column: Column): number {
-  let m = 0;
-  if (column.kind === "numeric") {
-    for (let i = 0; i < column.values.length; i++) if (Number.isNaN(column.values[i]!)) m++;
-  } else {
-    for (let i = 0; i < column.codes.length; i++) if (column.codes[i]! === MISSING_CODE) m++;
-  }
-  return m;
 }

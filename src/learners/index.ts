@@ -3,15 +3,17 @@
  * contract. Importing this module is what makes `createLearner({kind, params})` know our learners.
  */
 import { constantLearnerFactory } from "./baseline/constant.js";
+import { weightedEnsembleFactory } from "./ensemble/weighted-ensemble.js";
 import { knnLearnerFactory } from "./knn/knn.js";
 import { linearLearnerFactory } from "./linear/linear.js";
 import { mlpLearnerFactory } from "./mlp/mlp.js";
 import { naiveBayesLearnerFactory } from "./naive-bayes/naive-bayes.js";
 import { registerLearner } from "./registry.js";
 
-for (const f of [constantLearnerFactory, linearLearnerFactory, knnLearnerFactory, naiveBayesLearnerFactory, mlpLearnerFactory]) registerLearner(f);
+for (const f of [constantLearnerFactory, linearLearnerFactory, knnLearnerFactory, naiveBayesLearnerFactory, mlpLearnerFactory, weightedEnsembleFactory]) registerLearner(f);
 
 export { ConstantLearner, constantLearnerFactory, type ConstantParams } from "./baseline/constant.js";
+export { WeightedEnsembleLearner, WeightedEnsembleModel, weightedEnsembleFactory, type WeightedEnsembleParams } from "./ensemble/weighted-ensemble.js";
 export { KNNLearner, KNNModel, knnLearnerFactory, type KNNParams } from "./knn/knn.js";
 export { LinearLearner, LinearModel, linearLearnerFactory, type LinearParams } from "./linear/linear.js";
 export { MLPLearner, MLPModel, mlpLearnerFactory, type MLPParams } from "./mlp/mlp.js";
