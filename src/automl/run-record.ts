@@ -9,16 +9,18 @@ import type { DataProfile } from "./profile.js";
 
 /** One candidate pipeline the loop proposed and (tried to) evaluate. */
 export interface CandidateRecord {
-  /** Trial number in the run's study. */
-  readonly trial: number;
+  /** Candidate id: `t<trial number>` for study trials, `e<k>` for ensembles. */
+  readonly id: string;
+  /** Trial number in the run's study (absent for ensembles, which the sampler never proposed). */
+  readonly trial?: number;
   /** Learner family (`gbdt`, `random-forest`, `ensemble`, …). */
   readonly family: string;
   readonly spec: LearnerSpec;
   readonly state: "complete" | "pruned" | "fail";
   /** Why it was proposed (default for its family, sampler suggestion, ensemble of …). */
   readonly reason: string;
-  /** Trial numbers this candidate was derived from (ensemble members, warm-start parent). */
-  readonly parents: readonly number[];
+  /** Candidate ids this candidate was derived from (ensemble members). */
+  readonly parents: readonly string[];
   /** Mean cross-validated score on the run's metric (absent when pruned early or failed). */
   readonly score?: number;
   /** 95% confidence interval of the mean score over folds. */
@@ -37,18 +39,21 @@ export interface CandidateRecord {
 /** A promotion: the candidate that became champion, with the evidence. */
 export interface GenerationRecord {
   readonly generation: number;
-  readonly trial: number;
+  /** The promoted candidate's id. */
+  readonly candidate: string;
   readonly family: string;
   readonly score: number;
   readonly ci: readonly [number, number];
-  /** Previous champion's trial (absent for generation 0). */
-  readonly parent?: number;
+  /** Previous champion's candidate id (absent for generation 0). */
+  readonly parent?: string;
   /** Paired comparison with the previous champion on the same folds. */
   readonly improvement?: { readonly mean: number; readonly ci: readonly [number, number]; readonly pValue: number; readonly test: string };
   /** Seconds since the run started. */
   readonly at: number;
   readonly dataDigest: string;
   readonly seed: number;
+  /** SHA-256 of the model refitted on all rows at promotion. */
+  readonly artifactDigest?: string;
 }
 
 /** A named value with an optional spread (importances). */
@@ -78,7 +83,7 @@ export interface RunRecord {
   readonly folds: number;
   readonly candidates: readonly CandidateRecord[];
   readonly generations: readonly GenerationRecord[];
-  readonly champion?: { readonly trial: number; readonly family: string; readonly score: number; readonly artifactDigest?: string };
+  readonly champion?: { readonly candidate: string; readonly family: string; readonly score: number; readonly generation: number; readonly artifactDigest?: string };
   readonly paramImportance?: readonly Importance[];
   readonly diagnostics?: ChampionDiagnostics;
   /** Free-form notes (warnings from loading the data, dropped columns). */

@@ -18,7 +18,7 @@ export function scoreOverTimeSpec(run: RunRecord): VegaLiteSpec | undefined {
   let best: number | undefined;
   const points = done.map((c) => {
     if (best === undefined || better(c.score!, best)) best = c.score!;
-    return { seconds: round(c.finishedAt), score: c.score!, best, family: c.family, trial: c.trial };
+    return { seconds: round(c.finishedAt), score: c.score!, best, family: c.family, candidate: c.id };
   });
   const generations = run.generations.map((g) => ({ seconds: round(g.at), generation: `gen ${g.generation}`, score: g.score }));
   return {

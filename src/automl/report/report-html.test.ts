@@ -14,12 +14,12 @@ import { renderReportHtml } from "./report-html.js";
 /** A small but complete run record (binary task, two generations, one pruned and one failed trial). */
 export function sampleRunRecord(): RunRecord {
   const candidates = [
-    { trial: 0, family: "gbdt", spec: { kind: "gbdt", params: { nEstimators: 100 } }, state: "complete", reason: "default for gbdt", parents: [], score: 0.91, ci: [0.89, 0.93], foldScores: [0.9, 0.92, 0.91], seconds: 1.2, finishedAt: 1.3 },
-    { trial: 1, family: "linear", spec: { kind: "linear", params: { C: 1 } }, state: "complete", reason: "default for linear", parents: [], score: 0.88, ci: [0.86, 0.9], seconds: 0.2, finishedAt: 1.6 },
-    { trial: 2, family: "gbdt", spec: { kind: "gbdt", params: { nEstimators: 300, learningRate: 0.05 } }, state: "complete", reason: "tpe", parents: [], score: 0.935, ci: [0.92, 0.95], seconds: 2.5, finishedAt: 4.2 },
-    { trial: 3, family: "gbdt", spec: { kind: "gbdt", params: { nEstimators: 300, learningRate: 0.9 } }, state: "pruned", reason: "tpe", parents: [], seconds: 0.4, finishedAt: 4.7, fidelity: { resource: "nEstimators", reached: 30, max: 300 } },
-    { trial: 4, family: "mlp", spec: { kind: "mlp", params: {} }, state: "fail", reason: "tpe", parents: [], seconds: 5, finishedAt: 9.8, error: "time limit of 5 s exceeded" },
-    { trial: 5, family: "ensemble", spec: { kind: "ensemble", params: { members: [0, 2] } }, state: "complete", reason: "ensemble selection over 0, 2", parents: [0, 2], score: 0.94, ci: [0.925, 0.955], seconds: 0.1, finishedAt: 10.2 },
+    { id: "t0", trial: 0, family: "gbdt", spec: { kind: "gbdt", params: { nEstimators: 100 } }, state: "complete", reason: "default for gbdt", parents: [], score: 0.91, ci: [0.89, 0.93], foldScores: [0.9, 0.92, 0.91], seconds: 1.2, finishedAt: 1.3 },
+    { id: "t1", trial: 1, family: "linear", spec: { kind: "linear", params: { C: 1 } }, state: "complete", reason: "default for linear", parents: [], score: 0.88, ci: [0.86, 0.9], seconds: 0.2, finishedAt: 1.6 },
+    { id: "t2", trial: 2, family: "gbdt", spec: { kind: "gbdt", params: { nEstimators: 300, learningRate: 0.05 } }, state: "complete", reason: "tpe", parents: [], score: 0.935, ci: [0.92, 0.95], seconds: 2.5, finishedAt: 4.2 },
+    { id: "t3", trial: 3, family: "gbdt", spec: { kind: "gbdt", params: { nEstimators: 300, learningRate: 0.9 } }, state: "pruned", reason: "tpe", parents: [], seconds: 0.4, finishedAt: 4.7, fidelity: { resource: "nEstimators", reached: 30, max: 300 } },
+    { id: "t4", trial: 4, family: "mlp", spec: { kind: "mlp", params: {} }, state: "fail", reason: "tpe", parents: [], seconds: 5, finishedAt: 9.8, error: "time limit of 5 s exceeded" },
+    { id: "e1", family: "ensemble", spec: { kind: "ensemble", params: { members: [0, 2] } }, state: "complete", reason: "ensemble selection over 0, 2", parents: ["t0", "t2"], score: 0.94, ci: [0.925, 0.955], seconds: 0.1, finishedAt: 10.2 },
   ] as const;
   return {
     id: "20261125-sample",
@@ -32,10 +32,10 @@ export function sampleRunRecord(): RunRecord {
     folds: 5,
     candidates: candidates as unknown as RunRecord["candidates"],
     generations: [
-      { generation: 0, trial: 0, family: "gbdt", score: 0.91, ci: [0.89, 0.93], at: 1.3, dataDigest: "ab".repeat(32), seed: 1 },
-      { generation: 1, trial: 2, family: "gbdt", score: 0.935, ci: [0.92, 0.95], parent: 0, improvement: { mean: 0.025, ci: [0.01, 0.04], pValue: 0.01, test: "corrected resampled t-test" }, at: 4.2, dataDigest: "ab".repeat(32), seed: 1 },
+      { generation: 0, candidate: "t0", family: "gbdt", score: 0.91, ci: [0.89, 0.93], at: 1.3, dataDigest: "ab".repeat(32), seed: 1 },
+      { generation: 1, candidate: "t2", family: "gbdt", score: 0.935, ci: [0.92, 0.95], parent: "t0", improvement: { mean: 0.025, ci: [0.01, 0.04], pValue: 0.01, test: "corrected resampled t-test" }, at: 4.2, dataDigest: "ab".repeat(32), seed: 1 },
     ],
-    champion: { trial: 2, family: "gbdt", score: 0.935 },
+    champion: { candidate: "t2", family: "gbdt", score: 0.935, generation: 1 },
     paramImportance: [{ name: "learningRate", value: 0.6 }, { name: "nEstimators", value: 0.3 }],
     diagnostics: {
       featureImportance: [{ name: "tenure", value: 0.08, sd: 0.01 }, { name: "contract", value: 0.05, sd: 0.005 }],
@@ -55,7 +55,7 @@ test("the report is self-contained HTML with inline SVG charts and the leaderboa
   }
   assert.doesNotMatch(html, /id="residuals"/, "no residual plot for a classification run");
   assert.match(html, /time limit of 5 s exceeded/);
-  assert.match(html, /<tr class="champion"><td>2<\/td><td>2<\/td><td>gbdt/);
+  assert.match(html, /<tr class="champion"><td>2<\/td><td>t2<\/td><td>gbdt/);
 });
 
 const chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));

@@ -35,16 +35,16 @@ export async function renderReportHtml(run: RunRecord): Promise<string> {
   const others = run.candidates.filter((c) => c.score === undefined);
   const rows = [...ranked, ...others]
     .map((c, i) => {
-      const champion = run.champion?.trial === c.trial ? ' class="champion"' : "";
+      const champion = run.champion?.candidate === c.id ? ' class="champion"' : "";
       const ci = c.ci ? `[${fmt(c.ci[0])}, ${fmt(c.ci[1])}]` : "—";
       const fid = c.fidelity ? `${c.fidelity.reached}/${c.fidelity.max} ${escapeHtml(c.fidelity.resource)}` : "—";
-      return `<tr${champion}><td>${c.score === undefined ? "" : i + 1}</td><td>${c.trial}</td><td>${escapeHtml(c.family)}</td><td>${fmt(c.score)}</td><td>${ci}</td><td>${c.state}</td><td>${fid}</td><td>${c.seconds.toFixed(2)}</td><td class="params">${escapeHtml(JSON.stringify(c.spec.params))}</td><td>${escapeHtml(c.error ?? c.reason)}</td></tr>`;
+      return `<tr${champion}><td>${c.score === undefined ? "" : i + 1}</td><td>${escapeHtml(c.id)}</td><td>${escapeHtml(c.family)}</td><td>${fmt(c.score)}</td><td>${ci}</td><td>${c.state}</td><td>${fid}</td><td>${c.seconds.toFixed(2)}</td><td class="params">${escapeHtml(JSON.stringify(c.spec.params))}</td><td>${escapeHtml(c.error ?? c.reason)}</td></tr>`;
     })
     .join("\n");
   const gens = run.generations
     .map((g) => {
       const imp = g.improvement ? `${fmt(g.improvement.mean)} [${fmt(g.improvement.ci[0])}, ${fmt(g.improvement.ci[1])}], p=${fmt(g.improvement.pValue)} (${escapeHtml(g.improvement.test)})` : "first champion";
-      return `<tr><td>${g.generation}</td><td>${g.trial}</td><td>${escapeHtml(g.family)}</td><td>${fmt(g.score)} [${fmt(g.ci[0])}, ${fmt(g.ci[1])}]</td><td>${g.parent ?? "—"}</td><td>${imp}</td><td>${g.at.toFixed(1)} s</td></tr>`;
+      return `<tr><td>${g.generation}</td><td>${escapeHtml(g.candidate)}</td><td>${escapeHtml(g.family)}</td><td>${fmt(g.score)} [${fmt(g.ci[0])}, ${fmt(g.ci[1])}]</td><td>${g.parent === undefined ? "—" : escapeHtml(g.parent)}</td><td>${imp}</td><td>${g.at.toFixed(1)} s</td></tr>`;
     })
     .join("\n");
   const d = run.diagnostics;
@@ -75,17 +75,17 @@ figure{margin:1.5rem 0}figcaption{color:#666;font-size:12px}.kv td:first-child{c
 <tr><td>metric</td><td>${escapeHtml(run.metric.name)} (${run.metric.greaterIsBetter ? "higher" : "lower"} is better), ${run.folds}-fold cross-validation</td></tr>
 <tr><td>budget</td><td>${run.budget.seconds !== undefined ? `${run.budget.seconds} s` : ""}${run.budget.trials !== undefined ? ` ${run.budget.trials} trials` : ""}; used ${run.budget.usedSeconds.toFixed(1)} s, seed ${run.seed}</td></tr>
 <tr><td>candidates</td><td>${run.candidates.length} (${ranked.length} evaluated, ${run.candidates.filter((c) => c.state === "pruned").length} pruned, ${run.candidates.filter((c) => c.state === "fail").length} failed)</td></tr>
-<tr><td>champion</td><td>${champ ? `trial ${champ.trial}, ${escapeHtml(champ.family)}, ${escapeHtml(run.metric.name)} ${fmt(champ.score)}, generation ${run.generations.length - 1}` : "none"}</td></tr>
+<tr><td>champion</td><td>${champ ? `${escapeHtml(champ.candidate)}, ${escapeHtml(champ.family)}, ${escapeHtml(run.metric.name)} ${fmt(champ.score)}, generation ${champ.generation}` : "none"}</td></tr>
 </table>
 ${run.notes.length > 0 ? `<h2>Notes</h2><ul>${run.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>` : ""}
 <h2>Charts</h2>
 ${charts}
 <h2>Generations (lineage)</h2>
-<table id="generations"><thead><tr><th>gen</th><th>trial</th><th>family</th><th>score [95% CI]</th><th>parent</th><th>improvement over parent</th><th>at</th></tr></thead><tbody>
+<table id="generations"><thead><tr><th>gen</th><th>candidate</th><th>family</th><th>score [95% CI]</th><th>parent</th><th>improvement over parent</th><th>at</th></tr></thead><tbody>
 ${gens}
 </tbody></table>
 <h2>Leaderboard</h2>
-<table id="leaderboard"><thead><tr><th>rank</th><th>trial</th><th>family</th><th>${escapeHtml(run.metric.name)}</th><th>95% CI</th><th>state</th><th>fidelity</th><th>seconds</th><th>params</th><th>reason</th></tr></thead><tbody>
+<table id="leaderboard"><thead><tr><th>rank</th><th>candidate</th><th>family</th><th>${escapeHtml(run.metric.name)}</th><th>95% CI</th><th>state</th><th>fidelity</th><th>seconds</th><th>params</th><th>reason</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
 <h2>Data profile</h2>

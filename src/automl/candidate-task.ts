@@ -1,0 +1,118 @@
+/**
+ * The unit of work the improvement loop sends to a worker thread: load the run's data (cached per
+ * worker), rebuild the learner from `{kind, params}`, evaluate it on the run's folds, and send
+ * progress back with `context.report` so the main thread's pruner can stop it. Only JSON goes in;
+ * fold scores and out-of-fold predictions (typed arrays) come back.
+ */
+import type { JsonValue } from "../core/json.js";
+import { deriveSeed } from "../core/rng.js";
+import { selectDatasetRows, type Dataset } from "../data/dataset.js";
+import { loadCsvDataset } from "../data/load-dataset.js";
+import { holdout, type Fold } from "../data/splits.js";
+import { getMetric } from "../evaluate/metrics/registry.js";
+import "../learners/index.js";
+import { encodeArtifact } from "../learners/artifact.js";
+import type { Learner, Model, Predictions } from "../learners/learner.js";
+import { createLearner } from "../learners/registry.js";
+import type { TaskContext } from "./runner/task.js";
+import { evaluateCandidate } from "./evaluate-candidate.js";
+import { makeRunFolds } from "./run-folds.js";
+
+/** Input of {@link runCandidateTask} (JSON). */
+export interface CandidateTaskInput {
+  readonly dataPath: string;
+  readonly target: string;
+  readonly task: string;
+  readonly folds: number;
+  readonly foldSeed: number;
+  readonly spec: { readonly kind: string; readonly params: Readonly<Record<string, JsonValue>> };
+  readonly metric: string;
+  readonly seed: number;
+}
+
+/** What comes back from the worker. */
+export interface CandidateTaskOutput {
+  readonly foldScores: number[];
+  readonly mean: number;
+  readonly ci: [number, number];
+  readonly oof: Predictions;
+  readonly stepsReached?: number;
+  readonly fitSeconds: number;
+}
+
+let cached: { key: string; data: Dataset; folds: readonly Fold[] } | undefined;
+
+/** Loads the run's dataset and folds once per worker thread (or process). */
+export function loadRunData(input: Pick<CandidateTaskInput, "dataPath" | "target" | "task" | "folds" | "foldSeed">): { data: Dataset; folds: readonly Fold[] } {
+  const key = JSON.stringify([input.dataPath, input.target, input.task, input.folds, input.foldSeed]);
+  if (cached?.key !== key) {
+    const loaded = loadCsvDataset(input.dataPath, { target: input.target, task: input.task as "binary" | "multiclass" | "regression" });
+    cached = { key, data: loaded.dataset, folds: makeRunFolds(loaded.dataset, input.folds, input.foldSeed) };
+  }
+  return { data: cached.data, folds: cached.folds };
+}
+
+/** In-process hooks (the worker path uses `context.report` instead). */
+export interface CandidateTaskHooks {
+  readonly signal?: AbortSignal;
+  readonly onStep?: (step: number, loss: number) => void | Promise<void>;
+}
+
+/** Evaluates one candidate (the worker entry point; `hooks` serve in-process runs). */
+export async function runCandidateTask(input: CandidateTaskInput, context?: TaskContext, hooks: CandidateTaskHooks = {}): Promise<CandidateTaskOutput> {
+  const { data, folds } = loadRunData(input);
+  const learner = createLearner(input.spec);
+  const onStep = hooks.onStep ?? (context ? (step: number, loss: number): void => context.report({ step, loss }) : undefined);
+  const result = await evaluateCandidate(learner, data, {
+    folds,
+    metric: getMetric(input.metric),
+    seed: input.seed,
+    ...(onStep ? { onStep } : {}),
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+  });
+  return {
+    foldScores: [...result.foldScores],
+    mean: result.mean,
+    ci: [result.ci[0], result.ci[1]],
+    oof: result.oof,
+    ...(result.stepsReached !== undefined ? { stepsReached: result.stepsReached } : {}),
+    fitSeconds: result.fitSeconds,
+  };
+}
+
+/** Input of {@link refitCandidateTask}: the candidate and the run's data. */
+export type RefitTaskInput = Omit<CandidateTaskInput, "metric">;
+
+/** A refitted model as an encoded artifact (plain data, so it crosses threads). */
+export interface RefitTaskOutput {
+  readonly json: string;
+  readonly weights: Uint8Array;
+  readonly digest: string;
+  readonly fitSeconds: number;
+}
+
+/**
+ * Refits a candidate on all rows (the worker entry point for promotions). Learners with a resource
+ * keep the procedure they were evaluated with: 10% of the rows (stratified, seeded) are held out
+ * for early stopping, so the refitted model stops where the cross-validated ones did.
+ */
+export async function refitCandidateTask(input: RefitTaskInput): Promise<RefitTaskOutput> {
+  const { data } = loadRunData(input);
+  const learner = createLearner(input.spec);
+  const t0 = performance.now();
+  const model = await fitOnAll(learner, data, input.seed);
+  const enc = encodeArtifact(model.save());
+  return { json: enc.json, weights: enc.weights, digest: enc.digest, fitSeconds: (performance.now() - t0) / 1000 };
+}
+
+async function fitOnAll(learner: Learner, data: Dataset, seed: number): Promise<Model> {
+  if (learner.capabilities.resource === undefined || data.x.nRows < 20) return learner.fit(data, { seed });
+  const stratify = data.y.task === "regression" ? undefined : Array.from(data.y.labels, (l) => String(l));
+  let split: Fold;
+  try {
+    split = holdout(data.x.nRows, 0.1, deriveSeed(seed, "validation"), stratify);
+  } catch {
+    split = holdout(data.x.nRows, 0.1, deriveSeed(seed, "validation"));
+  }
+  return learner.fit(selectDatasetRows(data, split.train), { seed, validation: selectDatasetRows(data, split.test) });
+}

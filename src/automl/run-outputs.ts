@@ -1,0 +1,125 @@
+/**
+ * What a finished run writes into `runs/<id>/`: the champion (artifact, `.onnx` for networks,
+ * generated `predict.ts`), the leaderboard as CSV and JSON, the champion's diagnostics, the run
+ * record (`run.json`) and the self-contained `report.html`.
+ */
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { deriveSeed } from "../core/rng.js";
+import { selectDatasetRows, type Dataset } from "../data/dataset.js";
+import type { ColumnReport } from "../data/schema-inference.js";
+import type { Fold } from "../data/splits.js";
+import { calibrationCurve } from "../evaluate/calibration.js";
+import type { Metric } from "../evaluate/metrics/registry.js";
+import { permutationImportance } from "../evaluate/permutation-importance.js";
+import { readArtifact } from "../learners/artifact.js";
+import type { Predictions } from "../learners/learner.js";
+import { createLearner, loadModel } from "../learners/registry.js";
+import { renderReportHtml } from "./report/report-html.js";
+import type { CandidateRecord, ChampionDiagnostics, RunRecord } from "./run-record.js";
+
+/** Inputs of {@link writeRunOutputs}. */
+export interface RunOutputsInput {
+  readonly runDir: string;
+  readonly record: RunRecord;
+  readonly data: Dataset;
+  readonly folds: readonly Fold[];
+  readonly champion: { readonly record: CandidateRecord; readonly oof: Predictions };
+  readonly loadedSchema: readonly ColumnReport[];
+  readonly seed: number;
+  readonly metric: Metric;
+}
+
+/** Writes every output file; returns the run record completed with diagnostics. */
+export async function writeRunOutputs(input: RunOutputsInput): Promise<RunRecord> {
+  const { runDir, data } = input;
+  const champDir = join(runDir, "champion");
+  mkdirSync(champDir, { recursive: true });
+  const gen = input.record.champion!.generation;
+  const genDir = join(runDir, "generations", String(gen));
+  copyFileSync(join(genDir, "model.json"), join(champDir, "model.json"));
+  copyFileSync(join(genDir, "weights.bin"), join(champDir, "weights.bin"));
+  const notes: string[] = [];
+  const model = loadModel(readArtifact(champDir));
+  const onnx = (model as { toOnnx?: () => Uint8Array }).toOnnx;
+  if (typeof onnx === "function") writeFileSync(join(champDir, "model.onnx"), onnx.call(model));
+
+  const diagnostics = await championDiagnostics(input, notes);
+  const record: RunRecord = { ...input.record, diagnostics, notes: [...input.record.notes, ...notes] };
+  writeLeaderboard(runDir, record);
+  writeFileSync(join(runDir, "run.json"), JSON.stringify(record, null, 2));
+  writeFileSync(join(runDir, "report.html"), await renderReportHtml(record));
+  return record;
+}
+
+async function championDiagnostics(input: RunOutputsInput, notes: string[]): Promise<ChampionDiagnostics> {
+  const { data, champion } = input;
+  const out: { -readonly [K in keyof ChampionDiagnostics]: ChampionDiagnostics[K] } = {};
+  const oof = champion.oof;
+  if (data.y.task === "regression" && oof.task === "regression") {
+    const step = Math.max(1, Math.floor(data.y.values.length / 1500));
+    const pts: { predicted: number; actual: number }[] = [];
+    for (let i = 0; i < data.y.values.length; i += step) if (Number.isFinite(oof.values[i]!)) pts.push({ predicted: oof.values[i]!, actual: data.y.values[i]! });
+    out.residuals = pts;
+  } else if (data.y.task !== "regression" && oof.task !== "regression") {
+    const k = data.y.classes.length;
+    const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+    for (let i = 0; i < data.y.labels.length; i++) {
+      let arg = 0;
+      for (let j = 1; j < k; j++) if (oof.proba[i * k + j]! > oof.proba[i * k + arg]!) arg = j;
+      matrix[data.y.labels[i]!]![arg]!++;
+    }
+    out.confusion = { classes: data.y.classes, matrix };
+    if (data.y.task === "binary") {
+      out.calibration = calibrationCurve(data.y, oof, { nBins: 10 })
+        .filter((b) => b.count > 0)
+        .map((b) => ({ meanPredicted: b.meanPredicted, fractionPositive: b.fractionPositive, count: b.count }));
+    }
+  }
+  // Permutation importance on held-out rows: the champion's spec fitted on fold 0's training rows,
+  // scored on its test rows (the refitted champion has seen every row, so it cannot be used).
+  try {
+    const fold = input.folds[0]!;
+    const learner = createLearner(champion.record.spec);
+    const model = await learner.fit(selectDatasetRows(data, fold.train), { seed: deriveSeed(input.seed, "importance"), signal: AbortSignal.timeout(60_000) });
+    const test = selectDatasetRows(data, fold.test.length > 1500 ? fold.test.subarray(0, 1500) : fold.test);
+    const imp = permutationImportance(model, test, { metric: input.metric, nRepeats: 3, seed: deriveSeed(input.seed, "permutation") });
+    out.featureImportance = imp.features.map((f) => ({ name: f.name, value: f.mean, sd: f.sd }));
+  } catch (e) {
+    notes.push(`permutation importance not computed: ${(e as Error).message}`);
+  }
+  return out;
+}
+
+const csvCell = (v: unknown): string => {
+  const s = v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** `leaderboard.csv` and `leaderboard.json`: every candidate, best first, then pruned and failed. */
+export function writeLeaderboard(runDir: string, record: RunRecord): void {
+  const sign = record.metric.greaterIsBetter ? -1 : 1;
+  const rows = [...record.candidates].sort((a, b) => {
+    if (a.score === undefined || b.score === undefined) return (a.score === undefined ? 1 : 0) - (b.score === undefined ? 1 : 0);
+    return sign * (a.score - b.score);
+  });
+  const json = rows.map((c, i) => ({
+    rank: c.score === undefined ? null : i + 1,
+    id: c.id,
+    family: c.family,
+    state: c.state,
+    [record.metric.name]: c.score ?? null,
+    ciLow: c.ci?.[0] ?? null,
+    ciHigh: c.ci?.[1] ?? null,
+    seconds: c.seconds,
+    fidelity: c.fidelity ? `${c.fidelity.reached}/${c.fidelity.max} ${c.fidelity.resource}` : null,
+    champion: record.champion?.candidate === c.id,
+    params: c.spec.params,
+    reason: c.reason,
+    error: c.error ?? null,
+  }));
+  writeFileSync(join(runDir, "leaderboard.json"), JSON.stringify(json, null, 2));
+  const header = ["rank", "id", "family", "state", record.metric.name, "ci_low", "ci_high", "seconds", "fidelity", "champion", "params", "reason", "error"];
+  const lines = json.map((r) => [r.rank, r.id, r.family, r.state, r[record.metric.name], r.ciLow, r.ciHigh, r.seconds.toFixed(3), r.fidelity, r.champion, r.params, r.reason, r.error].map(csvCell).join(","));
+  writeFileSync(join(runDir, "leaderboard.csv"), [header.join(","), ...lines].join("\n") + "\n");
+}
