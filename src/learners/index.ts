@@ -4,6 +4,7 @@
  */
 import { constantLearnerFactory } from "./baseline/constant.js";
 import { weightedEnsembleFactory } from "./ensemble/weighted-ensemble.js";
+import { gbdtLearnerFactory } from "./gbdt/gbdt.js";
 import { extraTreesLearnerFactory, randomForestLearnerFactory } from "./forest/index.js";
 import { knnLearnerFactory } from "./knn/knn.js";
 import { linearLearnerFactory } from "./linear/linear.js";
@@ -11,10 +12,14 @@ import { mlpLearnerFactory } from "./mlp/mlp.js";
 import { naiveBayesLearnerFactory } from "./naive-bayes/naive-bayes.js";
 import { registerLearner } from "./registry.js";
 
-for (const f of [constantLearnerFactory, linearLearnerFactory, knnLearnerFactory, naiveBayesLearnerFactory, mlpLearnerFactory, weightedEnsembleFactory, randomForestLearnerFactory, extraTreesLearnerFactory]) registerLearner(f);
+for (const f of [constantLearnerFactory, gbdtLearnerFactory, linearLearnerFactory, knnLearnerFactory, naiveBayesLearnerFactory, mlpLearnerFactory, weightedEnsembleFactory, randomForestLearnerFactory, extraTreesLearnerFactory]) registerLearner(f);
 
 export { ConstantLearner, constantLearnerFactory, type ConstantParams } from "./baseline/constant.js";
 export { WeightedEnsembleLearner, WeightedEnsembleModel, weightedEnsembleFactory, type WeightedEnsembleParams } from "./ensemble/weighted-ensemble.js";
+export { GBDTLearner, gbdtLearnerFactory } from "./gbdt/gbdt.js";
+export { GBDTModel } from "./gbdt/model.js";
+export { predictDump, type GBDTDump, type DumpNode, type DumpTree, type DumpRow } from "./gbdt/dump.js";
+export type { GBDTParams } from "./gbdt/params.js";
 export { ForestLearner, ForestModel, extraTreesLearnerFactory, randomForestLearnerFactory, type ForestParams } from "./forest/index.js";
 export { KNNLearner, KNNModel, knnLearnerFactory, type KNNParams } from "./knn/knn.js";
 export { LinearLearner, LinearModel, linearLearnerFactory, type LinearParams } from "./linear/linear.js";
