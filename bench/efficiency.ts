@@ -16,7 +16,8 @@
  * work on our TPE: `--tpe-options '{"widthWeightedKernels":true}'` adds options to both of our TPE
  * rows (results go to efficiency-variant.*), and `--reuse-optuna` takes Optuna's runs from the last
  * efficiency.json instead of rerunning them (seeded, they are deterministic; ours alone takes about
- * a minute).
+ * a minute). A run with `--problems` (other than all eight) or a non-default `--seeds` is partial
+ * and writes `*-partial.*` (e.g. efficiency-partial.json), leaving the full result alone.
  */
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
@@ -50,9 +51,14 @@ const CHECK_TOLERANCE = 1e-9;
 /** Extra options for both of our TPE variants (an A/B run), e.g. '{"widthWeightedKernels":true}'. */
 const TPE_OPTIONS: Record<string, unknown> = typeof args["tpe-options"] === "string" ? parseOptions(args["tpe-options"]) : {};
 const REUSE_OPTUNA = args["reuse-optuna"] === true;
+/**
+ * A run on some of the problems or with other seeds than the default is partial: it writes
+ * `*-partial.*`, so it never replaces the full result that `--reuse-optuna` reads.
+ */
+const PARTIAL = PROBLEM_NAMES.length !== ALL_PROBLEMS.length || ALL_PROBLEMS.some((p) => !PROBLEM_NAMES.includes(p)) || N_SEEDS !== (quick ? 3 : 20);
 const BASE_NAME = quick ? "efficiency-quick" : "efficiency";
 // Optuna's seeded runs are deterministic, so a run reusing them is still a full result; extra TPE options make a variant.
-const RESULT_NAME = Object.keys(TPE_OPTIONS).length > 0 ? `${BASE_NAME}-variant` : BASE_NAME;
+const RESULT_NAME = `${Object.keys(TPE_OPTIONS).length > 0 ? `${BASE_NAME}-variant` : BASE_NAME}${PARTIAL ? "-partial" : ""}`;
 
 function parseOptions(text: string): Record<string, unknown> {
   let v: unknown;

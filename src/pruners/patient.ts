@@ -5,7 +5,7 @@ import type { FrozenTrial } from "../core/frozen-trial.js";
 import type { JsonValue } from "../core/json.js";
 import type { Pruner } from "../core/pruner.js";
 import type { StudyView } from "../core/study-view.js";
-import { dominatesBy } from "./multi-objective.js";
+import { dominatesBy } from "../core/pareto.js";
 import { hasNaN, readReports, toLoss, toLossVector } from "./reports.js";
 import { checkInteger, checkNonNegative, invalidOption } from "./validation.js";
 

@@ -6,7 +6,7 @@ import type { FrozenTrial } from "../core/frozen-trial.js";
 import type { JsonValue } from "../core/json.js";
 import type { Pruner } from "../core/pruner.js";
 import type { StudyView } from "../core/study-view.js";
-import { dominatesBy, paretoFront } from "./multi-objective.js";
+import { dominatesBy, paretoFront } from "../core/pareto.js";
 import { hasNaN, isFirstInInterval, readReports, scalarAt, toLoss, toLossVector, vectorAt } from "./reports.js";
 import { checkInteger, checkNumberIn } from "./validation.js";
 

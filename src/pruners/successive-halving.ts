@@ -7,7 +7,7 @@ import { lastStep } from "../core/frozen-trial.js";
 import type { JsonValue } from "../core/json.js";
 import type { Pruner } from "../core/pruner.js";
 import type { StudyView } from "../core/study-view.js";
-import { countAhead } from "./multi-objective.js";
+import { countAhead } from "../core/pareto.js";
 import { hasNaN, readReports, toLoss, toLossVector } from "./reports.js";
 import { checkInteger, invalidOption } from "./validation.js";
 

@@ -4,4 +4,5 @@
  */
 export { TPESampler, defaultGamma, defaultWeights, hyperoptGamma, type TPESamplerOptions } from "./sampler.js";
 export { CONSTRAINTS_KEY } from "./split.js";
-export { greedyHypervolumeSubset, hypervolume, hypervolumeContributions, nonDominatedRanks } from "./multi-objective.js";
+export { nonDominatedRanks } from "../../core/pareto.js";
+export { greedyHypervolumeSubset, hypervolume, hypervolumeContributions } from "./multi-objective.js";

@@ -1,6 +1,6 @@
 /**
- * Multi-objective helpers for MOTPE: Pareto dominance, non-dominated sorting, exact hypervolume,
- * hypervolume contributions and greedy hypervolume subset selection. All losses are minimised (the
+ * Hypervolume helpers for MOTPE: exact hypervolume, hypervolume contributions and greedy
+ * hypervolume subset selection (dominance and non-dominated sorting are in `core/pareto.ts`). All losses are minimised (the
  * caller flips the sign of maximised objectives); points are arrays of equal length.
  *
  * Hypervolume: a sweep in O(n log n) for 2 objectives, and WFG for 3 or more (the exclusive volume
@@ -13,56 +13,13 @@
  * @see Guerreiro, Fonseca and Paquete, "Greedy Hypervolume Subset Selection in Low Dimensions", 2016.
  */
 
+import { dominatesBy as dominates } from "../../core/pareto.js";
+
+/** Dominance of loss vectors (re-exported from `core/pareto.ts`). */
+export { dominatesBy as dominates, nonDominatedRanks } from "../../core/pareto.js";
+
 /** A vector of losses (every objective minimised). */
 export type Point = readonly number[];
-
-/** Whether a weakly dominates b and is strictly better in at least one objective. */
-export function dominates(a: Point, b: Point): boolean {
-  let strict = false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    if (x > y) return false;
-    if (x < y) strict = true;
-  }
-  return strict;
-}
-
-/**
- * Non-domination rank of every point (0 = Pareto front), peeling fronts one after another. With
- * `nNeeded`, stops once at least that many points are ranked; the rest get rank −1.
- */
-export function nonDominatedRanks(points: readonly Point[], nNeeded = points.length): Int32Array {
-  const n = points.length;
-  const rank = new Int32Array(n).fill(-1);
-  let remaining: number[] = [];
-  for (let i = 0; i < n; i++) remaining.push(i);
-  let ranked = 0;
-  let r = 0;
-  while (remaining.length > 0 && ranked < nNeeded) {
-    // Archive of points not dominated by any point seen so far (a front candidate list).
-    const front: number[] = [];
-    for (const i of remaining) {
-      const p = points[i] as Point;
-      let dominated = false;
-      for (let j = front.length - 1; j >= 0; j--) {
-        const q = points[front[j] as number] as Point;
-        if (dominates(q, p)) {
-          dominated = true;
-          break;
-        }
-        if (dominates(p, q)) front.splice(j, 1);
-      }
-      if (!dominated) front.push(i);
-    }
-    const inFront = new Set(front);
-    for (const i of front) rank[i] = r;
-    ranked += front.length;
-    remaining = remaining.filter((i) => !inFront.has(i));
-    r++;
-  }
-  return rank;
-}
 
 /** Points of `points` that no other point dominates, duplicates kept once. */
 function paretoFilter(points: Point[]): Point[] {

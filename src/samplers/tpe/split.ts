@@ -13,7 +13,8 @@
  * 4. Everything else, and every running trial, goes above. Both groups keep trial-number order.
  */
 import type { FrozenTrial, StudyDirection } from "../../core/frozen-trial.js";
-import { greedyHypervolumeSubset, hypervolumeContributions, nonDominatedRanks, referencePoint, type Point } from "./multi-objective.js";
+import { nonDominatedRanks } from "../../core/pareto.js";
+import { greedyHypervolumeSubset, hypervolumeContributions, referencePoint, type Point } from "./multi-objective.js";
 
 /** The system attribute holding a trial's constraint values (each ≤ 0 means satisfied). */
 export const CONSTRAINTS_KEY = "constraints";

@@ -36,28 +36,27 @@ const ERFC_POLY = Float64Array.from([
 ]);
 const DEG = 13;
 
-/** log(erfc(z)) for z ≥ 0 (finite for every finite z). */
-export function logErfc(z: number): number {
-  const t = 2.5 / (2.5 + z);
+/** log(erfcx(z) / t) with t = 2.5 / (2.5 + z), for z ≥ 0: the piecewise polynomial above. */
+function logErfcxOverT(t: number): number {
   const q = 4 * t;
   const i = q >= 3 ? 3 : Math.floor(q);
   const y = 2 * (q - i) - 1;
   const o = i * (DEG + 1);
   let acc = ERFC_POLY[o + DEG] as number;
   for (let j = DEG - 1; j >= 0; j--) acc = acc * y + (ERFC_POLY[o + j] as number);
-  return Math.log(t) - z * z + acc;
+  return acc;
+}
+
+/** log(erfc(z)) for z ≥ 0 (finite for every finite z). */
+export function logErfc(z: number): number {
+  const t = 2.5 / (2.5 + z);
+  return Math.log(t) - z * z + logErfcxOverT(t);
 }
 
 /** erfc(z) for z ≥ 0 (underflows to 0 beyond z ≈ 26.5; use {@link logErfc} there). */
 export function erfcNonNeg(z: number): number {
   const t = 2.5 / (2.5 + z);
-  const q = 4 * t;
-  const i = q >= 3 ? 3 : Math.floor(q);
-  const y = 2 * (q - i) - 1;
-  const o = i * (DEG + 1);
-  let acc = ERFC_POLY[o + DEG] as number;
-  for (let j = DEG - 1; j >= 0; j--) acc = acc * y + (ERFC_POLY[o + j] as number);
-  return t * Math.exp(acc - z * z);
+  return t * Math.exp(logErfcxOverT(t) - z * z);
 }
 
 /** log Φ(x), the log of the standard normal CDF, accurate in both tails. */

@@ -1,0 +1,61 @@
+/**
+ * Reused scratch memory of the Parzen estimator code: a typed array of more than 64 bytes is a
+ * separate allocation in V8 (microseconds each), which would dominate building an estimator.
+ * Single-threaded, and no function holds a slot across a call that uses the same slot.
+ */
+
+const f64Pool: Float64Array[] = [];
+const i32Pool: Int32Array[] = [];
+
+/** The pooled array of `slot`, grown (at least doubling) to hold n entries; contents are arbitrary. */
+function pooled<T extends Float64Array | Int32Array>(pool: T[], slot: number, n: number, make: (size: number) => T): T {
+  let a = pool[slot];
+  if (a === undefined || a.length < n) {
+    a = make(Math.max(n, 2 * (a?.length ?? 128)));
+    pool[slot] = a;
+  }
+  return a;
+}
+
+/** A pooled Float64Array of at least n entries (contents arbitrary). */
+export function tmpF64(slot: number, n: number): Float64Array {
+  return pooled(f64Pool, slot, n, (size) => new Float64Array(size));
+}
+
+/** A pooled Int32Array of at least n entries (contents arbitrary). */
+export function tmpI32(slot: number, n: number): Int32Array {
+  return pooled(i32Pool, slot, n, (size) => new Int32Array(size));
+}
+
+// Float64 slots.
+export const F_ACC = 0;
+export const F_ZEROS = 1;
+export const F_WEIGHTS = 2;
+export const F_MINV = 3;
+export const F_MAXV = 4;
+export const F_PREV = 5;
+export const F_NEXT = 6;
+export const F_SIGMA = 7;
+export const F_SORT_OBS = 8;
+export const F_SORT_W = 9;
+export const F_SORT_LOGW = 10;
+
+// Int32 slots.
+export const I_COUNT = 0;
+export const I_MINI = 1;
+export const I_MAXI = 2;
+export const I_BUCKET = 3;
+export const I_SLOT = 4;
+export const I_PERM = 5;
+
+/** Scratch for a log-sum-exp's terms. */
+export function scratchOf(n: number): Float64Array {
+  return tmpF64(F_ACC, n);
+}
+
+/** n zeros (pooled: valid until the next call). */
+export function ZEROS(n: number): Float64Array {
+  const z = tmpF64(F_ZEROS, n);
+  z.fill(0, 0, n);
+  return z;
+}
