@@ -197,7 +197,6 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
   options.signal?.addEventListener("abort", onAbort, { once: true });
   const budgetTimer = Number.isFinite(remainingSeconds) ? setTimeout(() => stop.abort("budget spent"), Math.max(0, deadline - performance.now())) : undefined;
   const elapsed = (): number => previouslyUsed + (performance.now() - started) / 1000;
-  const nDefaults = families.length;
 
   const promote = async (c: Evaluated, decision: GenerationRecord["improvement"] | undefined): Promise<void> => {
     const generation = state.generations.length;
@@ -225,7 +224,7 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
       artifactDigest: refit.value.digest,
     };
     const version = await registry.register({ artifactDigest: refit.value.digest, generation, uri: dir, metadata: { candidate: c.record.id, score: g.score } });
-    await registry.promote(version.version, { reason: decision ? `improvement ${decision.mean.toPrecision(4)} (CI ${decision.ci[0].toPrecision(4)}..${decision.ci[1].toPrecision(4)})` : "generation 0: best default" });
+    await registry.promote(version.version, { reason: decision ? `improvement ${decision.mean.toPrecision(4)} (CI ${decision.ci[0].toPrecision(4)}..${decision.ci[1].toPrecision(4)})` : "generation 0: first candidate to finish" });
     await audit.append({ actor: "ouro run", action: "generation", subject, details: g as unknown as JsonValue });
     state.generations.push(g);
     state.champion = { candidate: c, generation };
@@ -234,21 +233,12 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
   };
 
   const consider = async (c: Evaluated): Promise<void> => {
-    if (state.champion === undefined) {
-      // Generation 0 is the best default once all defaults are done (or the budget ends).
-      return;
-    }
+    // Generation 0 is the first candidate to finish (the defaults are proposed first, strongest
+    // family first); every later candidate must beat the champion through the gate.
+    if (state.champion === undefined) return promote(c, undefined);
     const d = gateChallenger(state.champion.candidate.foldScores, c.foldScores, { greaterIsBetter: metric.greaterIsBetter, nTrain, nTest, margin: options.minImprovement ?? 0, metric: metric.name });
     await audit.append({ actor: "gate", action: "evaluation", subject, details: { challenger: c.record.id, champion: state.champion.candidate.record.id, improvement: d.improvement, ci: [d.ci[0], d.ci[1]], pValue: d.pValue, promote: d.promote } });
     if (d.promote) await promote(c, { mean: d.improvement, ci: d.ci, pValue: d.pValue, test: d.test });
-  };
-
-  const maybeGenerationZero = async (force: boolean): Promise<void> => {
-    if (state.champion !== undefined) return;
-    const defaultsDone = study.getTrials().filter((t) => t.number < nDefaults && t.state !== "running" && t.state !== "waiting").length;
-    if (!force && defaultsDone < nDefaults) return;
-    const best = state.best();
-    if (best !== undefined) await promote(best, undefined);
   };
 
   const maybeEnsemble = async (): Promise<void> => {
@@ -319,13 +309,12 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
       state.trials.push(e);
       await audit.append({ actor: "ouro run", action: "evaluation", subject: `${subject}/trial:${trial.number}`, details: { score: v.mean, ci: [v.ci[0], v.ci[1]], foldScores: v.foldScores } });
       options.onEvent?.({ type: "candidate", candidate: record, elapsed: elapsed(), counts: state.counts() });
-      await maybeGenerationZero(false);
       await consider(e);
       await maybeEnsemble();
       return;
     }
     const pruned = result.status === "pruned";
-    const reasonText = result.status === "cancelled" ? `stopped: ${String(result.reason)}` : result.reason;
+    const reasonText = result.status === "cancelled" ? `not finished: ${String(stop.signal.reason ?? result.reason)}` : result.reason;
     record = { ...base, state: pruned ? "pruned" : "fail", ...(pruned ? {} : { error: reasonText }) };
     await trial.setUserAttr(CANDIDATE_ATTR, record as unknown as JsonValue);
     await study.tell(trial, pruned ? "pruned" : "fail", pruned ? {} : { failReason: reasonText });
@@ -333,7 +322,6 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
     else state.failed.push(record);
     await audit.append({ actor: "ouro run", action: "training", subject: `${subject}/trial:${trial.number}`, details: { state: record.state, reason: reasonText, steps: lastStep } });
     options.onEvent?.({ type: "candidate", candidate: record, elapsed: elapsed(), counts: state.counts() });
-    await maybeGenerationZero(false);
   };
 
   try {
@@ -353,7 +341,6 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
       await study.setUserAttr("ouro.usedSeconds", elapsed());
     }
     await Promise.allSettled(inFlight);
-    await maybeGenerationZero(true);
   } finally {
     if (budgetTimer) clearTimeout(budgetTimer);
     options.signal?.removeEventListener("abort", onAbort);

@@ -15,6 +15,7 @@ import { permutationImportance } from "../evaluate/permutation-importance.js";
 import { readArtifact } from "../learners/artifact.js";
 import type { Predictions } from "../learners/learner.js";
 import { createLearner, loadModel } from "../learners/registry.js";
+import { generatePredictModule } from "./codegen/index.js";
 import { renderReportHtml } from "./report/report-html.js";
 import type { CandidateRecord, ChampionDiagnostics, RunRecord } from "./run-record.js";
 
@@ -40,7 +41,15 @@ export async function writeRunOutputs(input: RunOutputsInput): Promise<RunRecord
   copyFileSync(join(genDir, "model.json"), join(champDir, "model.json"));
   copyFileSync(join(genDir, "weights.bin"), join(champDir, "weights.bin"));
   const notes: string[] = [];
+  // The training columns' types, so `ouro predict` reads new files the same way (a column that
+  // happens to look boolean in a small file is still read as the category it was in training).
+  const schema = { target: input.record.data.target, task: input.record.task, columns: input.loadedSchema.filter((c) => c.name !== input.record.data.target).map((c) => ({ name: c.name, semantic: c.semantic })) };
+  writeFileSync(join(champDir, "schema.json"), JSON.stringify(schema, null, 2));
   const model = loadModel(readArtifact(champDir));
+  writeFileSync(
+    join(champDir, "predict.ts"),
+    generatePredictModule(model, { target: input.record.data.target, schema: input.loadedSchema, dataDigest: input.record.data.digest, onWarning: (w) => notes.push(`predict.ts: ${w}`) }),
+  );
   const onnx = (model as { toOnnx?: () => Uint8Array }).toOnnx;
   if (typeof onnx === "function") writeFileSync(join(champDir, "model.onnx"), onnx.call(model));
 

@@ -6,7 +6,8 @@
  *
  * Every family also has strong defaults (generation 0): the loop enqueues them first so the search
  * starts from known-good models (as AutoGluon does with its preset portfolio) rather than from
- * random points. Preprocessing lives inside each learner (tree learners bin natively, the others
+ * random points; they are listed strongest and fastest first, so the first champion arrives early.
+ * Preprocessing lives inside each learner (tree learners bin natively, the others
  * use the fitted one-hot/impute/standardise encoder); it is not yet searched as its own dimension.
  */
 import type { Distribution, ParamValue } from "../core/distributions.js";
@@ -63,26 +64,6 @@ export const FAMILY_SPACES: readonly FamilySpace[] = [
     resource: { name: "nEstimators", max: GBDT_ROUNDS },
   },
   {
-    kind: "random-forest",
-    tasks: ALL,
-    applies: () => true,
-    dimensions: () => [
-      { name: "maxFeatures", distribution: float(0.05, 1), default: 0.3 },
-      { name: "minSamplesLeaf", distribution: int(1, 20, true), default: 1 },
-    ],
-    build: (v) => ({ ...v, nEstimators: 150 }),
-  },
-  {
-    kind: "extra-trees",
-    tasks: ALL,
-    applies: () => true,
-    dimensions: () => [
-      { name: "maxFeatures", distribution: float(0.05, 1), default: 0.5 },
-      { name: "minSamplesLeaf", distribution: int(1, 20, true), default: 1 },
-    ],
-    build: (v) => ({ ...v, nEstimators: 150 }),
-  },
-  {
     kind: "linear",
     tasks: ALL,
     applies: () => true,
@@ -92,6 +73,28 @@ export const FAMILY_SPACES: readonly FamilySpace[] = [
       { name: "l1Ratio", distribution: float(0.05, 1), default: 0.5 },
     ],
     build: (v) => (v.penalty === "l2" ? { C: v.C, penalty: "l2" } : { C: v.C, penalty: "elasticnet", l1Ratio: v.l1Ratio }),
+  },
+  {
+    kind: "random-forest",
+    tasks: ALL,
+    applies: () => true,
+    dimensions: () => [
+      { name: "maxFeatures", distribution: float(0.05, 1), default: 0.3 },
+      { name: "minSamplesLeaf", distribution: int(1, 20, true), default: 2 },
+    ],
+    build: (v) => ({ ...v, nEstimators: 100 }),
+  },
+  {
+    kind: "extra-trees",
+    tasks: ALL,
+    applies: () => true,
+    dimensions: () => [
+      { name: "maxFeatures", distribution: float(0.05, 1), default: 0.5 },
+      // Unbootstrapped extra trees with 1-row leaves give 0/1 leaf probabilities; a few rows per
+      // leaf keeps the averaged probabilities calibrated enough for log-loss.
+      { name: "minSamplesLeaf", distribution: int(1, 20, true), default: 5 },
+    ],
+    build: (v) => ({ ...v, nEstimators: 100 }),
   },
   {
     kind: "knn",

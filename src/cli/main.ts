@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { auditCommand } from "./audit-command.js";
 import { demoCommand } from "./demo-command.js";
 import { reportError } from "./errors.js";
+import { predictCommand, reportCommand, runCommand } from "./run-command.js";
 import { studyCommand } from "./study-commands.js";
 
 /** Runs the CLI with the given arguments (without `node` and the script path); returns the exit code. */
@@ -12,6 +13,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .version("0.1.0")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)");
+  program.addCommand(runCommand());
+  program.addCommand(predictCommand());
+  program.addCommand(reportCommand());
   program.addCommand(studyCommand());
   program.addCommand(demoCommand());
   program.addCommand(auditCommand());
