@@ -26,8 +26,8 @@ test("createSampler rebuilds each sampler from a JSON copy of { kind, params }",
 
 test("unknown kinds and options are errors that list what is known", () => {
   assert.throws(
-    () => createSampler({ kind: "cmaes", params: {} }),
-    (e) => e instanceof OuroborosError && e.code === "invalid-argument" && /"cmaes"/.test(e.message) && /grid, qmc, random, tpe/.test(e.message),
+    () => createSampler({ kind: "smac", params: {} }),
+    (e) => e instanceof OuroborosError && e.code === "invalid-argument" && /"smac"/.test(e.message) && /cmaes, grid, nsga2, nsga3, qmc, random, tpe/.test(e.message),
   );
   assert.throws(
     () => createSampler({ kind: "random", params: { sed: 1 } }),

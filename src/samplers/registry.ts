@@ -5,7 +5,9 @@
 import { OuroborosError } from "../core/errors.js";
 import type { JsonValue } from "../core/json.js";
 import type { Sampler } from "../core/sampler.js";
+import { CmaEsSampler, type CmaEsSamplerOptions } from "./cmaes/index.js";
 import { GridSampler, type GridSearchSpace } from "./grid.js";
+import { NSGAIISampler, NSGAIIISampler, type NSGAIISamplerOptions, type NSGAIIISamplerOptions } from "./nsga/index.js";
 import { QMCSampler, type QMCSamplerOptions } from "./qmc.js";
 import { RandomSampler } from "./random.js";
 import { TPESampler, type TPESamplerOptions } from "./tpe/index.js";
@@ -27,6 +29,10 @@ const factories = new Map<string, { factory: SamplerFactory; options: readonly s
   ["qmc", { factory: (p) => new QMCSampler(p as QMCSamplerOptions), options: ["qmcType", "scramble", "seed"] }],
   // TPE checks its own options (and may gain some).
   ["tpe", { factory: (p) => new TPESampler(p as TPESamplerOptions), options: undefined }],
+  // These samplers check their own options.
+  ["cmaes", { factory: (p) => new CmaEsSampler(p as CmaEsSamplerOptions), options: undefined }],
+  ["nsga2", { factory: (p) => new NSGAIISampler(p as NSGAIISamplerOptions), options: undefined }],
+  ["nsga3", { factory: (p) => new NSGAIIISampler(p as NSGAIIISamplerOptions), options: undefined }],
 ]);
 
 /**
