@@ -63,4 +63,29 @@ export { QMCSampler, SobolSequence, HaltonSequence, type QMCSamplerOptions } fro
 export { TPESampler, type TPESamplerOptions } from "./samplers/tpe/index.js";
 export { hypervolume } from "./samplers/tpe/index.js";
 export { intersectionSearchSpace } from "./samplers/intersection.js";
+export { GPSampler, type GPSamplerOptions } from "./samplers/gp/index.js";
+export { CmaEsSampler, type CmaEsSamplerOptions } from "./samplers/cmaes/index.js";
+export { NSGAIISampler, NSGAIIISampler, type NSGAIISamplerOptions, type NSGAIIISamplerOptions, type CrossoverKind } from "./samplers/nsga/index.js";
+export { RegularizedEvolutionSampler, gaussianMutation, type RegularizedEvolutionSamplerOptions, type MutationOperator, type GaussianMutationOptions } from "./samplers/evolution/index.js";
+export {
+  runPBT,
+  replaySchedule,
+  scheduleOf,
+  intervalsFromTrials,
+  truncationExploit,
+  perturbExplore,
+  type RunPBTOptions,
+  type PBTResult,
+  type PBTMemberResult,
+  type PBTStep,
+  type PBTStepResult,
+  type PBTMember,
+  type PBTStepContext,
+  type PBTSchedule,
+  type ScheduleSegment,
+  type PBTInterval,
+  type ExploitStrategy,
+  type ExploreOperator,
+} from "./pbt/index.js";
+export { getParamImportances, type ImportanceEvaluator, type ImportanceSource, type ParamImportance, type ParamImportancesOptions } from "./importance/param-importances.js";
 export { createSampler, registerSampler, samplerKinds, type SamplerSpec, type SamplerFactory } from "./samplers/registry.js";

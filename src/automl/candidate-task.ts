@@ -28,6 +28,13 @@ export interface CandidateTaskInput {
   readonly spec: { readonly kind: string; readonly params: Readonly<Record<string, JsonValue>> };
   readonly metric: string;
   readonly seed: number;
+  /** Modules (absolute URLs) that register extra learner kinds; imported before the learner is built. */
+  readonly learnerModules?: readonly string[];
+}
+
+/** Imports the modules that register user-defined learners (once per thread: ESM caches them). */
+export async function importLearnerModules(urls: readonly string[] | undefined): Promise<void> {
+  for (const url of urls ?? []) await import(url);
 }
 
 /** What comes back from the worker. */
@@ -60,6 +67,7 @@ export interface CandidateTaskHooks {
 
 /** Evaluates one candidate (the worker entry point; `hooks` serve in-process runs). */
 export async function runCandidateTask(input: CandidateTaskInput, context?: TaskContext, hooks: CandidateTaskHooks = {}): Promise<CandidateTaskOutput> {
+  await importLearnerModules(input.learnerModules);
   const { data, folds } = loadRunData(input);
   const learner = createLearner(input.spec);
   const onStep = hooks.onStep ?? (context ? (step: number, loss: number): void => context.report({ step, loss }) : undefined);
@@ -97,6 +105,7 @@ export interface RefitTaskOutput {
  * for early stopping, so the refitted model stops where the cross-validated ones did.
  */
 export async function refitCandidateTask(input: RefitTaskInput): Promise<RefitTaskOutput> {
+  await importLearnerModules(input.learnerModules);
   const { data } = loadRunData(input);
   const learner = createLearner(input.spec);
   const t0 = performance.now();

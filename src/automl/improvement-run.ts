@@ -48,11 +48,11 @@ import { createStudy, loadStudy } from "../study/create-study.js";
 import type { Study } from "../study/study.js";
 import type { Trial } from "../study/trial.js";
 import { CandidateRunner, type Isolation } from "./candidate-runner.js";
-import type { CandidateTaskInput } from "./candidate-task.js";
+import { importLearnerModules, type CandidateTaskInput } from "./candidate-task.js";
 import { averagePredictions, selectEnsemble } from "./ensemble-selection.js";
 import { FamilyPruner } from "./family-pruner.js";
 import { gateChallenger } from "./gate.js";
-import { pedAnovaImportances } from "./param-importance.js";
+import { getParamImportances } from "../importance/param-importances.js";
 import { profileDataset, type DataProfile } from "./profile.js";
 import { makeRunFolds } from "./run-folds.js";
 import { writeRunOutputs } from "./run-outputs.js";
@@ -86,6 +86,13 @@ export interface ImprovementRunOptions {
   readonly trialMemoryMb?: number;
   /** Learner families to search (default: all that apply). */
   readonly families?: readonly string[];
+  /**
+   * Modules (absolute `file:` URLs) that register user-defined learners with `registerLearner`;
+   * every worker imports them. Pair with `extraFamilies` to search them.
+   */
+  readonly learnerModules?: readonly string[];
+  /** Search spaces of user-defined learner families (added to the built-in ones). */
+  readonly extraFamilies?: readonly FamilySpace[];
   /** Required improvement for a promotion, in metric units. Default 0. */
   readonly minImprovement?: number;
   /** Worker threads (default) or in-process. */
@@ -151,7 +158,8 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
   const seed = options.seed ?? 0;
   const nFolds = options.folds ?? 5;
   const folds = makeRunFolds(data, nFolds, deriveSeed(seed, "folds"));
-  const families = applicableFamilies(profile, options.families, learnerKinds());
+  await importLearnerModules(options.learnerModules);
+  const families = applicableFamilies(profile, options.families, learnerKinds(), options.extraFamilies);
   if (families.length === 0) throw new OuroborosError("invalid-argument", `no learner family applies: asked for ${options.families?.join(", ") ?? "all"}, task ${data.y.task}`);
   const budgetSeconds = options.budgetSeconds;
   if (budgetSeconds === undefined && options.budgetTrials === undefined) throw new OuroborosError("invalid-argument", "give a budget: seconds (--budget 5m), trials, or both");
@@ -200,7 +208,7 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
 
   const promote = async (c: Evaluated, decision: GenerationRecord["improvement"] | undefined): Promise<void> => {
     const generation = state.generations.length;
-    const refitInput = { dataPath: options.dataPath, target: options.target, task: data.y.task, folds: nFolds, foldSeed: deriveSeed(seed, "folds"), spec: c.record.spec as CandidateTaskInput["spec"], seed: deriveSeed(seed, "refit", c.record.id) };
+    const refitInput = { dataPath: options.dataPath, target: options.target, task: data.y.task, folds: nFolds, foldSeed: deriveSeed(seed, "folds"), spec: c.record.spec as CandidateTaskInput["spec"], seed: deriveSeed(seed, "refit", c.record.id), ...(options.learnerModules ? { learnerModules: options.learnerModules } : {}) };
     const refit = await runner.refit(refitInput, new AbortController().signal);
     if (refit.status !== "ok") {
       notes.push(`candidate ${c.record.id} passed the gate but could not be refitted on all rows (${refit.reason}); it was not promoted`);
@@ -282,7 +290,7 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
     const proposed = suggestCandidate(trial, families, profile);
     const reason = (study.getTrials().find((t) => t.number === trial.number)?.userAttrs.reason as string | undefined) ?? `TPE proposal (trial ${trial.number})`;
     await audit.append({ actor: "tpe", action: "proposal", subject: `${subject}/trial:${trial.number}`, details: { family: proposed.family, params: proposed.spec.params as JsonValue, reason } });
-    const input: CandidateTaskInput = { dataPath: options.dataPath, target: options.target, task: data.y.task, folds: nFolds, foldSeed: deriveSeed(seed, "folds"), spec: proposed.spec as CandidateTaskInput["spec"], metric: metric.name, seed: deriveSeed(seed, "candidate", trial.number) };
+    const input: CandidateTaskInput = { dataPath: options.dataPath, target: options.target, task: data.y.task, folds: nFolds, foldSeed: deriveSeed(seed, "folds"), spec: proposed.spec as CandidateTaskInput["spec"], metric: metric.name, seed: deriveSeed(seed, "candidate", trial.number), ...(options.learnerModules ? { learnerModules: options.learnerModules } : {}) };
     const t0 = performance.now();
     let lastStep = 0;
     const result = await runner.evaluate(
@@ -327,20 +335,36 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
   try {
     const jobs = Math.max(1, options.jobs ?? 1);
     const inFlight = new Set<Promise<void>>();
+    let fatal: unknown;
     let proposed = study.getTrials().filter((t) => t.state !== "waiting").length;
     const trialCap = options.budgetTrials ?? Infinity;
-    while (!stop.signal.aborted) {
-      while (inFlight.size < jobs && proposed < trialCap && !stop.signal.aborted) {
+    const budgetLeft = (): boolean => {
+      // Checked by the clock too: in-process candidates can finish in microtasks only, and then the
+      // budget timer (a macrotask) would never get its turn.
+      if (!stop.signal.aborted && performance.now() >= deadline) stop.abort("budget spent");
+      return !stop.signal.aborted;
+    };
+    while (budgetLeft()) {
+      while (inFlight.size < jobs && proposed < trialCap && budgetLeft()) {
         const trial = await study.ask();
         proposed++;
-        const p = runOne(trial).finally(() => inFlight.delete(p));
+        const p = runOne(trial)
+          .catch((e: unknown) => {
+            // A bug or a storage failure, not a candidate's failure: stop the run and report it.
+            fatal ??= e;
+            stop.abort("internal error");
+          })
+          .finally(() => inFlight.delete(p));
         inFlight.add(p);
       }
       if (inFlight.size === 0) break;
       await Promise.race(inFlight);
+      // Let timers and signal handlers (Ctrl-C) run between candidates.
+      await new Promise<void>((r) => setImmediate(r));
       await study.setUserAttr("ouro.usedSeconds", elapsed());
     }
     await Promise.allSettled(inFlight);
+    if (fatal !== undefined) throw fatal;
   } finally {
     if (budgetTimer) clearTimeout(budgetTimer);
     options.signal?.removeEventListener("abort", onAbort);
@@ -350,10 +374,13 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
 
   if (state.champion === undefined) {
     await audit.close();
-    const n = study.getTrials().length;
+    const all = study.getTrials().filter((t) => t.state !== "waiting");
+    const failed = all.filter((t) => t.state === "fail");
+    const pruned = all.filter((t) => t.state === "pruned").length;
+    const firstError = failed[0]?.failReason;
     throw new OuroborosError(
       "invalid-argument",
-      `no candidate finished within the budget (${n} started, ${state.pruned} pruned, ${state.failed.length} failed${state.failed[0]?.error ? `; first failure: ${state.failed[0].error}` : ""}); raise --budget or --trial-timeout`,
+      `no candidate finished within the budget (${all.length} started, ${pruned} pruned, ${failed.length} failed${firstError ? `; first failure: ${firstError}` : ""}); raise --budget or --trial-timeout`,
     );
   }
   const record: RunRecord = {
@@ -367,7 +394,7 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
     folds: folds.length,
     candidates: state.allRecords(study),
     generations: state.generations,
-    paramImportance: pedAnovaImportances(study.getTrials(), !metric.greaterIsBetter),
+    paramImportance: getParamImportances(study, { evaluator: "ped-anova", conditional: "local", minTrials: 8 }).map((p) => ({ name: p.name, value: p.importance })),
     champion: { candidate: state.champion.candidate.record.id, family: state.champion.candidate.record.family, score: state.champion.candidate.record.score!, generation: state.champion.generation, artifactDigest: state.generations[state.champion.generation]!.artifactDigest! },
     notes: [...notes, ...loaded.dropped.map((d) => `dropped column "${d.column}" (${d.reason})`)],
   };
@@ -426,6 +453,12 @@ class RunState {
     for (const t of study.getTrials()) {
       const r = t.userAttrs[CANDIDATE_ATTR] as CandidateRecord | undefined;
       if (r !== undefined) byTrial.set(t.number, r);
+      else if (t.state === "fail") {
+        // Interrupted by a kill: the trial exists, its evaluation never came back.
+        const family = typeof t.params.family === "string" ? t.params.family : "unknown";
+        const reason = typeof t.userAttrs.reason === "string" ? t.userAttrs.reason : `TPE proposal (trial ${t.number})`;
+        byTrial.set(t.number, { id: `t${t.number}`, trial: t.number, family, spec: { kind: family, params: {} }, state: "fail", reason, parents: [], seconds: 0, finishedAt: 0, error: t.failReason ?? "failed" });
+      }
     }
     return [...byTrial.values(), ...this.ensembles.map((e) => e.record)];
   }

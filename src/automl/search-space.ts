@@ -148,8 +148,8 @@ export interface ProposedCandidate {
 }
 
 /** The families that apply to a profile, restricted to `only` when given (in the given order). */
-export function applicableFamilies(profile: DataProfile, only?: readonly string[], available?: readonly string[]): FamilySpace[] {
-  const known = FAMILY_SPACES.filter((f) => f.tasks.includes(profile.task) && f.applies(profile) && (available === undefined || available.includes(f.kind)));
+export function applicableFamilies(profile: DataProfile, only?: readonly string[], available?: readonly string[], extra: readonly FamilySpace[] = []): FamilySpace[] {
+  const known = [...FAMILY_SPACES, ...extra].filter((f) => f.tasks.includes(profile.task) && f.applies(profile) && (available === undefined || available.includes(f.kind)));
   if (only === undefined) return known;
   return only.map((name) => known.find((f) => f.kind === name)).filter((f): f is FamilySpace => f !== undefined);
 }
