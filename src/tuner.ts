@@ -64,6 +64,8 @@ export { TPESampler, type TPESamplerOptions } from "./samplers/tpe/index.js";
 export { hypervolume } from "./samplers/tpe/index.js";
 export { intersectionSearchSpace } from "./samplers/intersection.js";
 export { GPSampler, type GPSamplerOptions } from "./samplers/gp/index.js";
+export { BOHBSampler, BOHB_MODEL_KEY, type BOHBSamplerOptions } from "./samplers/bohb/index.js";
+export { PortfolioSampler, PORTFOLIO_ARM_KEY, type PortfolioSamplerOptions } from "./samplers/portfolio/index.js";
 export { CmaEsSampler, type CmaEsSamplerOptions } from "./samplers/cmaes/index.js";
 export { NSGAIISampler, NSGAIIISampler, type NSGAIISamplerOptions, type NSGAIIISamplerOptions, type CrossoverKind } from "./samplers/nsga/index.js";
 export { RegularizedEvolutionSampler, gaussianMutation, type RegularizedEvolutionSamplerOptions, type MutationOperator, type GaussianMutationOptions } from "./samplers/evolution/index.js";

@@ -24,3 +24,21 @@ test("losses: lower is better, and the margin is in metric units", () => {
   assert.equal(gateChallenger(champion, challenger, { ...opts, greaterIsBetter: false, margin: 0.06 }).promote, false);
   assert.equal(gateChallenger(challenger, champion, { ...opts, greaterIsBetter: false }).promote, false);
 });
+
+test("the bootstrap gate promotes a clearly better out-of-fold prediction and refuses an equal one", async () => {
+  const { getMetric } = await import("../evaluate/metrics/registry.js");
+  const n = 200;
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 2);
+  const y = { task: "binary" as const, classes: ["n", "y"], labels };
+  const pred = (p: (i: number) => number) => ({ task: "binary" as const, classes: ["n", "y"], proba: Float64Array.from({ length: 2 * n }, (_, k) => (k % 2 === 1 ? p(k >> 1) : 1 - p(k >> 1))) });
+  const weak = pred((i) => (labels[i] === 1 ? 0.6 : 0.4));
+  const strong = pred((i) => (labels[i] === 1 ? 0.8 : 0.2));
+  const metric = getMetric("log_loss");
+  const folds = [0, 0, 0, 0, 0];
+  const d = gateChallenger(folds, folds, { ...opts, greaterIsBetter: false, test: "bootstrap", bootstrap: { y, champion: weak, challenger: strong, metric, seed: 1 } });
+  assert.equal(d.promote, true);
+  assert.ok(d.ci[0] > 0.2, `improvement CI ${d.ci.join(", ")}`);
+  assert.match(d.test, /bootstrap/);
+  assert.equal(gateChallenger(folds, folds, { ...opts, greaterIsBetter: false, test: "bootstrap", bootstrap: { y, champion: strong, challenger: strong, metric, seed: 1 } }).promote, false);
+  assert.equal(gateChallenger(folds, folds, { ...opts, greaterIsBetter: false, test: "bootstrap", bootstrap: { y, champion: strong, challenger: weak, metric, seed: 1 } }).promote, false);
+});

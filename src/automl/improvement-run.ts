@@ -51,7 +51,7 @@ import { CandidateRunner, type Isolation } from "./candidate-runner.js";
 import { importLearnerModules, type CandidateTaskInput } from "./candidate-task.js";
 import { averagePredictions, selectEnsemble } from "./ensemble-selection.js";
 import { FamilyPruner } from "./family-pruner.js";
-import { gateChallenger } from "./gate.js";
+import { gateChallenger, type GateTest } from "./gate.js";
 import { getParamImportances } from "../importance/param-importances.js";
 import { profileDataset, type DataProfile } from "./profile.js";
 import { makeRunFolds } from "./run-folds.js";
@@ -95,6 +95,8 @@ export interface ImprovementRunOptions {
   readonly extraFamilies?: readonly FamilySpace[];
   /** Required improvement for a promotion, in metric units. Default 0. */
   readonly minImprovement?: number;
+  /** The gate's paired test (see `gate.ts`). Default `bootstrap`. */
+  readonly gate?: GateTest;
   /** Worker threads (default) or in-process. */
   readonly isolation?: Isolation;
   /** Progress events. */
@@ -244,7 +246,16 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
     // Generation 0 is the first candidate to finish (the defaults are proposed first, strongest
     // family first); every later candidate must beat the champion through the gate.
     if (state.champion === undefined) return promote(c, undefined);
-    const d = gateChallenger(state.champion.candidate.foldScores, c.foldScores, { greaterIsBetter: metric.greaterIsBetter, nTrain, nTest, margin: options.minImprovement ?? 0, metric: metric.name });
+    const champ = state.champion.candidate;
+    const d = gateChallenger(champ.foldScores, c.foldScores, {
+      greaterIsBetter: metric.greaterIsBetter,
+      nTrain,
+      nTest,
+      margin: options.minImprovement ?? 0,
+      metric: metric.name,
+      test: options.gate ?? "bootstrap",
+      bootstrap: { y: data.y, champion: champ.oof, challenger: c.oof, metric, ...(data.weights ? { weights: data.weights } : {}), seed: deriveSeed(seed, "gate", c.record.id) },
+    });
     await audit.append({ actor: "gate", action: "evaluation", subject, details: { challenger: c.record.id, champion: state.champion.candidate.record.id, improvement: d.improvement, ci: [d.ci[0], d.ci[1]], pValue: d.pValue, promote: d.promote } });
     if (d.promote) await promote(c, { mean: d.improvement, ci: d.ci, pValue: d.pValue, test: d.test });
   };

@@ -111,9 +111,10 @@ export function runCommand(): Command {
     .option("--trial-timeout <duration>", "wall-time limit of one candidate (default: max(20s, budget/3))")
     .option("--trial-memory <mb>", "heap limit of one candidate's worker in MB", positiveInt("--trial-memory"), 2048)
     .option("--min-improvement <x>", "improvement a challenger needs over the champion, in metric units", (v) => Number(v), 0)
+    .addOption(new Option("--gate <test>", "paired test that gates promotions").choices(["bootstrap", "corrected-t"]).default("bootstrap"))
     .addOption(new Option("--isolation <mode>", "run candidates in worker threads or in-process").choices(["worker", "none"]).default("worker"))
     .option("--json", "print progress as JSON lines")
-    .action(async (o: { data: string; target: string; budget: string; trials?: number; metric?: string; seed: number; out: string; storage?: string; resume?: string; jobs: number; folds: number; families?: string; trialTimeout?: string; trialMemory: number; minImprovement: number; isolation: "worker" | "none"; json?: boolean }) => {
+    .action(async (o: { data: string; target: string; budget: string; trials?: number; metric?: string; seed: number; out: string; storage?: string; resume?: string; jobs: number; folds: number; families?: string; trialTimeout?: string; trialMemory: number; minImprovement: number; gate: "bootstrap" | "corrected-t"; isolation: "worker" | "none"; json?: boolean }) => {
       if (!Number.isInteger(o.seed)) throw new OuroborosError("cli", `--seed must be an integer, but got ${o.seed}`);
       const budgetSeconds = parseDuration(o.budget);
       const controller = new AbortController();
@@ -140,6 +141,7 @@ export function runCommand(): Command {
           ...(o.trialTimeout !== undefined ? { trialTimeoutSeconds: parseDuration(o.trialTimeout) } : {}),
           trialMemoryMb: o.trialMemory,
           minImprovement: o.minImprovement,
+          gate: o.gate,
           isolation: o.isolation,
           signal: controller.signal,
           onEvent: progressPrinter(o.json === true, budgetSeconds),

@@ -27,7 +27,7 @@ test("createSampler rebuilds each sampler from a JSON copy of { kind, params }",
 test("unknown kinds and options are errors that list what is known", () => {
   assert.throws(
     () => createSampler({ kind: "smac", params: {} }),
-    (e) => e instanceof OuroborosError && e.code === "invalid-argument" && /"smac"/.test(e.message) && /cmaes, gp, grid, nsga2, nsga3, qmc, random, regularized-evolution, tpe/.test(e.message),
+    (e) => e instanceof OuroborosError && e.code === "invalid-argument" && /"smac"/.test(e.message) && /bohb, cmaes, gp, grid, nsga2, nsga3, portfolio, qmc, random, regularized-evolution, tpe/.test(e.message),
   );
   assert.throws(
     () => createSampler({ kind: "random", params: { sed: 1 } }),

@@ -5,11 +5,13 @@
 import { OuroborosError } from "../core/errors.js";
 import type { JsonValue } from "../core/json.js";
 import type { Sampler } from "../core/sampler.js";
+import { BOHBSampler, type BOHBSamplerOptions } from "./bohb/index.js";
 import { CmaEsSampler, type CmaEsSamplerOptions } from "./cmaes/index.js";
 import { RegularizedEvolutionSampler, type RegularizedEvolutionSamplerOptions } from "./evolution/index.js";
 import { GPSampler, type GPSamplerOptions } from "./gp/index.js";
 import { GridSampler, type GridSearchSpace } from "./grid.js";
 import { NSGAIISampler, NSGAIIISampler, type NSGAIISamplerOptions, type NSGAIIISamplerOptions } from "./nsga/index.js";
+import { PortfolioSampler, type PortfolioSamplerOptions } from "./portfolio/index.js";
 import { QMCSampler, type QMCSamplerOptions } from "./qmc.js";
 import { RandomSampler } from "./random.js";
 import { TPESampler, type TPESamplerOptions } from "./tpe/index.js";
@@ -35,6 +37,8 @@ const factories = new Map<string, { factory: SamplerFactory; options: readonly s
   ["cmaes", { factory: (p) => new CmaEsSampler(p as CmaEsSamplerOptions), options: undefined }],
   ["gp", { factory: (p) => new GPSampler(p as GPSamplerOptions), options: ["seed", "nStartupTrials", "deterministicObjective", "pendingStrategy", "nPreliminarySamples", "nLocalSearch"] }],
   ["regularized-evolution", { factory: (p) => new RegularizedEvolutionSampler(p as RegularizedEvolutionSamplerOptions), options: ["seed", "populationSize", "sampleSize", "nMutations", "sigma", "resampleProb"] }],
+  ["bohb", { factory: (p) => new BOHBSampler(p as BOHBSamplerOptions), options: undefined }],
+  ["portfolio", { factory: (p) => new PortfolioSampler(p as PortfolioSamplerOptions), options: undefined }],
   ["nsga2", { factory: (p) => new NSGAIISampler(p as NSGAIISamplerOptions), options: undefined }],
   ["nsga3", { factory: (p) => new NSGAIIISampler(p as NSGAIIISamplerOptions), options: undefined }],
 ]);
