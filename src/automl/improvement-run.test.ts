@@ -96,7 +96,6 @@ test("a candidate over its time limit is terminated and failed with the reason; 
   // A user-defined learner that spins without yielding: only terminating its worker stops it.
   const spinModule = new URL("../../test/fixtures/spin-learner.ts", import.meta.url).href;
   const spinFamily = { kind: "spin", tasks: ["binary", "multiclass", "regression"] as const, applies: () => true, dimensions: () => [], build: () => ({}) };
-  const started = Date.now();
   const r = await runImprovement({ dataPath: IRIS, target: "target", budgetTrials: 3, outDir: out(), seed: 1, families: ["linear", "spin"], learnerModules: [spinModule], extraFamilies: [spinFamily], trialTimeoutSeconds: 4 });
   const [lin, spin] = r.record.candidates.filter((c) => c.trial !== undefined);
   assert.equal(lin?.family, "linear");
@@ -106,7 +105,6 @@ test("a candidate over its time limit is terminated and failed with the reason; 
   assert.match(spin?.error ?? "", /time limit/i);
   assert.ok(r.record.candidates.filter((c) => c.trial !== undefined).length === 3, "the run went on after the failure");
   assert.equal(r.record.champion?.family === "linear" || r.record.champion?.family === "ensemble", true);
-  assert.ok(Date.now() - started < 120_000);
 });
 
 test("bad input gets one clear error naming the problem", async () => {

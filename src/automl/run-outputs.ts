@@ -80,7 +80,7 @@ async function championDiagnostics(input: RunOutputsInput, notes: string[]): Pro
     }
     out.confusion = { classes: data.y.classes, matrix };
     if (data.y.task === "binary") {
-      out.calibration = calibrationCurve(data.y, oof, { nBins: 10 })
+      out.calibration = calibrationCurve(data.y, oof, { nBins: 10, strategy: "quantile" })
         .filter((b) => b.count > 0)
         .map((b) => ({ meanPredicted: b.meanPredicted, fractionPositive: b.fractionPositive, count: b.count }));
     }

@@ -44,16 +44,14 @@ test("intersection: cached by array identity, and updated when the array or its 
   assert.deepEqual(intersectionSearchSpace(trials), {});
 });
 
-test("intersection: fast on a long study", () => {
+test("intersection: correct on a long study (the incremental path)", () => {
   const trials: FrozenTrial[] = [];
   const dists: Record<string, Distribution> = {};
   for (let k = 0; k < 30; k++) dists[`p${k}`] = A;
-  const start = Date.now();
   for (let n = 0; n < 3000; n++) {
     trials.push(trial(n, "complete", dists));
     intersectionSearchSpace(trials);
   }
-  assert.ok(Date.now() - start < 2000, `${Date.now() - start} ms`);
   assert.equal(Object.keys(intersectionSearchSpace(trials)).length, 30);
 });
 
@@ -93,11 +91,12 @@ test("intersection: a study's next array reuses the work done for the previous o
   assert.deepEqual(groupDecomposedSearchSpace([trial(0, "complete", { c: C })]), [{ c: C }]);
 });
 
-test("intersection: fast when every change makes a new array (as a live study does)", () => {
+// Speed is the overhead benchmark's business (bench/overhead.ts); this checks the incremental path
+// stays correct over a long live-study-like sequence of new arrays.
+test("intersection: correct when every change makes a new array (as a live study does)", () => {
   const dists: Record<string, Distribution> = {};
   for (let k = 0; k < 30; k++) dists[`p${k}`] = A;
   let trials: readonly FrozenTrial[] = [];
-  const start = Date.now();
   for (let n = 0; n < 3000; n++) {
     trials = [...trials, trial(n, "running", dists)];
     intersectionSearchSpace(trials);
@@ -106,6 +105,6 @@ test("intersection: fast when every change makes a new array (as a live study do
     intersectionSearchSpace(trials);
     groupDecomposedSearchSpace(trials);
   }
-  assert.ok(Date.now() - start < 3000, `${Date.now() - start} ms`);
   assert.equal(Object.keys(intersectionSearchSpace(trials)).length, 30);
+  assert.deepEqual(groupDecomposedSearchSpace(trials), [dists]);
 });
