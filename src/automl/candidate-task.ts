@@ -4,6 +4,7 @@
  * progress back with `context.report` so the main thread's pruner can stop it. Only JSON goes in;
  * fold scores and out-of-fold predictions (typed arrays) come back.
  */
+import { TrialPruned } from "../core/errors.js";
 import type { JsonValue } from "../core/json.js";
 import { deriveSeed } from "../core/rng.js";
 import { selectDatasetRows, type Dataset } from "../data/dataset.js";
@@ -70,14 +71,29 @@ export async function runCandidateTask(input: CandidateTaskInput, context?: Task
   await importLearnerModules(input.learnerModules);
   const { data, folds } = loadRunData(input);
   const learner = createLearner(input.spec);
-  const onStep = hooks.onStep ?? (context ? (step: number, loss: number): void => context.report({ step, loss }) : undefined);
-  const result = await evaluateCandidate(learner, data, {
-    folds,
-    metric: getMetric(input.metric),
-    seed: input.seed,
-    ...(onStep ? { onStep } : {}),
-    ...(hooks.signal ? { signal: hooks.signal } : {}),
-  });
+  const stop = context ? watchStop(context) : undefined;
+  const onStep =
+    hooks.onStep ??
+    (context
+      ? (step: number, loss: number): void => {
+          // Stop between steps, never inside native code (see TaskContext.shouldStop).
+          if (context.shouldStop()) throw new TrialPruned("stopped by the run");
+          context.report({ step, loss });
+        }
+      : undefined);
+  const signal = hooks.signal ?? stop?.signal;
+  let result: Awaited<ReturnType<typeof evaluateCandidate>>;
+  try {
+    result = await evaluateCandidate(learner, data, {
+      folds,
+      metric: getMetric(input.metric),
+      seed: input.seed,
+      ...(onStep ? { onStep } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  } finally {
+    stop?.dispose();
+  }
   return {
     foldScores: [...result.foldScores],
     mean: result.mean,
@@ -104,18 +120,34 @@ export interface RefitTaskOutput {
  * keep the procedure they were evaluated with: 10% of the rows (stratified, seeded) are held out
  * for early stopping, so the refitted model stops where the cross-validated ones did.
  */
-export async function refitCandidateTask(input: RefitTaskInput): Promise<RefitTaskOutput> {
+export async function refitCandidateTask(input: RefitTaskInput, context?: TaskContext): Promise<RefitTaskOutput> {
   await importLearnerModules(input.learnerModules);
   const { data } = loadRunData(input);
   const learner = createLearner(input.spec);
   const t0 = performance.now();
-  const model = await fitOnAll(learner, data, input.seed);
+  const stop = context ? watchStop(context) : undefined;
+  let model: Model;
+  try {
+    model = await fitOnAll(learner, data, input.seed, stop?.signal);
+  } finally {
+    stop?.dispose();
+  }
   const enc = encodeArtifact(model.save());
   return { json: enc.json, weights: enc.weights, digest: enc.digest, fitSeconds: (performance.now() - t0) / 1000 };
 }
 
-async function fitOnAll(learner: Learner, data: Dataset, seed: number): Promise<Model> {
-  if (learner.capabilities.resource === undefined || data.x.nRows < 20) return learner.fit(data, { seed });
+/** An AbortSignal that fires when the caller asks the task to stop (polled every 50 ms). */
+function watchStop(context: TaskContext): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const timer = setInterval(() => {
+    if (context.shouldStop()) controller.abort("stopped by the run");
+  }, 50);
+  return { signal: controller.signal, dispose: () => clearInterval(timer) };
+}
+
+async function fitOnAll(learner: Learner, data: Dataset, seed: number, signal?: AbortSignal): Promise<Model> {
+  const sig = signal ? { signal } : {};
+  if (learner.capabilities.resource === undefined || data.x.nRows < 20) return learner.fit(data, { seed, ...sig });
   const stratify = data.y.task === "regression" ? undefined : Array.from(data.y.labels, (l) => String(l));
   let split: Fold;
   try {
@@ -123,5 +155,5 @@ async function fitOnAll(learner: Learner, data: Dataset, seed: number): Promise<
   } catch {
     split = holdout(data.x.nRows, 0.1, deriveSeed(seed, "validation"));
   }
-  return learner.fit(selectDatasetRows(data, split.train), { seed, validation: selectDatasetRows(data, split.test) });
+  return learner.fit(selectDatasetRows(data, split.train), { seed, validation: selectDatasetRows(data, split.test), ...sig });
 }

@@ -26,7 +26,11 @@ const { parentPort, workerData } = require("node:worker_threads");
     throw new Error("module " + workerData.module + " has no exported function \\"" + workerData.exportName + "\\"" +
       " (exports: " + (Object.keys(mod).join(", ") || "none") + ")");
   }
-  const context = { report: (message) => parentPort.postMessage({ type: "report", message }) };
+  const stopFlag = new Int32Array(workerData.stopBuffer);
+  const context = {
+    report: (message) => parentPort.postMessage({ type: "report", message }),
+    shouldStop: () => Atomics.load(stopFlag, 0) !== 0,
+  };
   parentPort.postMessage({ type: "start" });
   const value = await fn(workerData.input, context);
   parentPort.postMessage({ type: "done", value });
@@ -44,6 +48,13 @@ export interface StartTaskOptions {
   readonly signal?: AbortSignal;
   /** Receives each `context.report(message)` of the task, in order. */
   readonly onReport?: (message: JsonValue) => void;
+  /**
+   * How long a stop (abort, time limit) waits for the task to notice `context.shouldStop()` and
+   * return before the thread is terminated, in ms. Default 2000. Terminating a thread while native
+   * code runs in it (an onnxruntime session) can abort the whole process, so tasks that run native
+   * code poll `shouldStop` between steps and are never terminated mid-call.
+   */
+  readonly graceMs?: number;
 }
 
 /** A task that is running: its result, and a way to stop it from outside. */
@@ -110,6 +121,7 @@ export function startTask<T = unknown>(spec: TaskSpec, options: StartTaskOptions
     if (done) return;
     done = true;
     if (timer) clearTimeout(timer);
+    if (graceTimer) clearTimeout(graceTimer);
     options.signal?.removeEventListener("abort", onAbort);
     settle(r);
     void worker?.terminate();
@@ -117,7 +129,23 @@ export function startTask<T = unknown>(spec: TaskSpec, options: StartTaskOptions
   const elapsed = (): number => performance.now() - started;
   const fail = (status: TaskFailure, reason: string, stack?: string): void =>
     finish({ status, reason, durationMs: elapsed(), ...(stack !== undefined ? { stack } : {}) });
-  const stop = (status: Exclude<TaskFailure, "error">, reason: string): void => fail(status, reason);
+  // A stop first asks the task to return (the shared flag behind `context.shouldStop()`), and
+  // terminates the thread only if it has not returned within the grace period.
+  const stopBuffer = new SharedArrayBuffer(4);
+  const stopFlag = new Int32Array(stopBuffer);
+  let requested: { status: Exclude<TaskFailure, "error">; reason: string } | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const stop = (status: Exclude<TaskFailure, "error">, reason: string): void => {
+    if (done || requested !== undefined) return;
+    if (worker === undefined || !taskRunning) {
+      fail(status, reason);
+      return;
+    }
+    requested = { status, reason };
+    Atomics.store(stopFlag, 0, 1);
+    graceTimer = setTimeout(() => fail(status, reason), options.graceMs ?? 2000);
+  };
+  let taskRunning = false;
   const onAbort = (): void => stop("cancelled", `cancelled: ${String(options.signal?.reason ?? "aborted")}`);
 
   if (options.signal?.aborted) {
@@ -132,7 +160,7 @@ export function startTask<T = unknown>(spec: TaskSpec, options: StartTaskOptions
   try {
     worker = new Worker(BOOTSTRAP, {
       eval: true,
-      workerData: { module, exportName: spec.exportName, input: spec.input, tsxApi: isTs ? tsxApi() : undefined },
+      workerData: { module, exportName: spec.exportName, input: spec.input, tsxApi: isTs ? tsxApi() : undefined, stopBuffer },
       resourceLimits,
       // The task's console output goes to this process's, like a trial's would.
       stdout: false,
@@ -149,6 +177,7 @@ export function startTask<T = unknown>(spec: TaskSpec, options: StartTaskOptions
   const onStart = (): void => {
     clearTimeout(timer);
     timer = undefined;
+    taskRunning = true;
     started = performance.now();
     if (limits.timeoutMs !== undefined) {
       timer = setTimeout(() => stop("timeout", `exceeded its time limit of ${limits.timeoutMs} ms and was terminated`), limits.timeoutMs);
@@ -157,7 +186,9 @@ export function startTask<T = unknown>(spec: TaskSpec, options: StartTaskOptions
   worker.on("message", (m: { type: "start" } | { type: "done"; value: T } | { type: "report"; message: JsonValue } | { type: "error"; name: string; message: string; stack?: string }) => {
     if (done) return;
     if (m.type === "start") onStart();
-    else if (m.type === "report") options.onReport?.(m.message);
+    else if (m.type === "report") {
+      if (requested === undefined) options.onReport?.(m.message);
+    } else if (requested !== undefined) fail(requested.status, requested.reason);
     else if (m.type === "done") finish({ status: "ok", value: m.value, durationMs: elapsed() });
     else fail("error", m.name && m.name !== "Error" ? `${m.name}: ${m.message}` : m.message, m.stack);
   });

@@ -25,6 +25,12 @@ export interface TaskSpec {
 export interface TaskContext {
   /** Sends a message to the caller's `onReport` (e.g. an intermediate score, for pruning). */
   report(message: JsonValue): void;
+  /**
+   * Whether the caller asked the task to stop (pruned, time limit, cancelled). Tasks that run for
+   * long — above all those running native code such as onnxruntime — should check it between steps
+   * and return or throw promptly; a task that ignores it is terminated after a grace period.
+   */
+  shouldStop(): boolean;
 }
 
 /** Hard limits of one task; every limit is optional and unset means unlimited. */

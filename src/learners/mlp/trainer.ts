@@ -3,10 +3,15 @@
  * single `run()` per mini-batch (weights are graph inputs, gradients graph outputs); the optimiser
  * update, dropout masks and batch-norm running statistics live in TypeScript over Float32Arrays.
  * Sessions are cached per architecture, so refitting the same architecture costs no graph build.
+ *
+ * With Adam the parameters live in the optimiser's {@link ParamArena} (WebAssembly memory): the
+ * session reads them from there and writes the gradients into the arena's gradient slots
+ * (pre-allocated outputs), and the SIMD kernel updates them in place, so a step copies nothing.
  */
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import { Random } from "../../core/rng.js";
 import { cachedSession, loadOrt, type OrtModule } from "../../numeric/onnx/runtime.js";
+import { ParamArena, simdAdamAvailable } from "./adam-simd.js";
 import { buildInferenceGraph, buildTrainingGraph, type Head, type TrainingGraph } from "./network-graph.js";
 import { Optimizer, type OptimizerOptions } from "./optimizers.js";
 import { BN_MOMENTUM, layerWidths, networkBuffers, networkParams, type NetworkSpec, type ParamInfo } from "./spec.js";
@@ -53,7 +58,11 @@ export interface TrainerOptions {
 
 /** Holds the weights and optimiser state of one training run. */
 export class NetworkTrainer {
-  private readonly paramTensors: Record<string, Tensor> = {};
+  /** Reused `run()` inputs: the parameters, plus the batch tensors of the last step. */
+  private readonly feeds: Record<string, Tensor> = {};
+  /** Reused `run()` outputs: gradient tensors over the arena (null: onnxruntime allocates). */
+  private readonly fetches: Record<string, Tensor | null> = {};
+  private lastBatch: Batch | undefined;
   private readonly optimizer: Optimizer;
   private readonly rng: Random;
   private readonly momentum = new Map<string, number>();
@@ -70,8 +79,21 @@ export class NetworkTrainer {
     readonly weights: Map<string, Float32Array>,
     options: TrainerOptions,
   ) {
-    for (const p of params) this.paramTensors[p.name] = new ort.Tensor("float32", weights.get(p.name)!, p.shape);
-    this.optimizer = new Optimizer(params.map((p) => weights.get(p.name)!), params.map((p) => p.decay), options.optimizer);
+    const arena = options.optimizer.kind !== "sgd" && simdAdamAvailable() ? new ParamArena(params.map((p) => weights.get(p.name)!.length)) : undefined;
+    params.forEach((p, k) => {
+      if (arena !== undefined) {
+        arena.params[k]!.set(weights.get(p.name)!);
+        weights.set(p.name, arena.params[k]!);
+      }
+      this.feeds[p.name] = new ort.Tensor("float32", weights.get(p.name)!, p.shape);
+      this.fetches[graph.grads[k]!] = arena === undefined ? null : new ort.Tensor("float32", arena.grads[k]!, p.shape);
+    });
+    this.fetches[graph.loss] = null;
+    for (const s of graph.batchStats) {
+      this.fetches[s.mean] = null;
+      this.fetches[s.variance] = null;
+    }
+    this.optimizer = new Optimizer(params.map((p) => weights.get(p.name)!), params.map((p) => p.decay), options.optimizer, arena);
     this.rng = new Random(options.seed);
     for (const l of spec.layers) if (l.op === "batchnorm") this.momentum.set(l.id, l.momentum ?? BN_MOMENTUM);
   }
@@ -98,21 +120,23 @@ export class NetworkTrainer {
 
   /** One optimisation step on a batch with learning rate `lr`; returns the batch loss. */
   async step(b: Batch, lr: number): Promise<number> {
-    const { ort, graph } = this;
-    const k = b.t.length / b.rows;
-    const feeds: Record<string, Tensor> = {
-      ...this.paramTensors,
-      x: new ort.Tensor("float32", b.x, [b.rows, this.spec.inputs]),
-      t: new ort.Tensor("float32", b.t, [b.rows, k]),
-    };
-    if (this.head === "squared") feeds.w = new ort.Tensor("float32", b.w!, [b.rows, 1]);
+    const { ort, graph, feeds } = this;
+    const last = this.lastBatch;
+    if (last === undefined || last.x !== b.x || last.t !== b.t || last.w !== b.w || last.rows !== b.rows) {
+      // A new batch object: wrap its arrays (tensors view the arrays, so refilled arrays need no new tensor).
+      const k = b.t.length / b.rows;
+      feeds.x = new ort.Tensor("float32", b.x, [b.rows, this.spec.inputs]);
+      feeds.t = new ort.Tensor("float32", b.t, [b.rows, k]);
+      if (this.head === "squared") feeds.w = new ort.Tensor("float32", b.w!, [b.rows, 1]);
+      this.lastBatch = { ...b };
+    }
     for (const d of graph.dropout) {
       const mask = new Float32Array(b.rows * d.width);
       const keep = 1 / (1 - d.rate);
       for (let i = 0; i < mask.length; i++) mask[i] = this.rng.next() < d.rate ? 0 : keep;
       feeds[`${d.id}.mask`] = new ort.Tensor("float32", mask, [b.rows, d.width]);
     }
-    const out = await this.session.run(feeds);
+    const out = await this.session.run(feeds, this.fetches);
     const grads = graph.grads.map((g) => out[g]!.data as Float32Array);
     this.optimizer.step(grads, lr);
     for (const s of graph.batchStats) {

@@ -29,10 +29,32 @@ const intAttr = (n: GraphNode, name: string, dflt: number): number => {
   return a !== undefined && a.kind === "int" ? a.value : dflt;
 };
 
+/** Ones vectors already in a graph, by the (possibly symbolic) length they span. */
+const onesCache = new WeakMap<Graph, Map<Dim, string>>();
+
+/** A vector of ones as long as axis 0 of `like` (Shape + Expand at run time; shared per length). */
+function onesAlongRows(g: Graph, like: string): string {
+  const n = g.shape(like)[0]!;
+  let byLen = onesCache.get(g);
+  if (byLen === undefined) onesCache.set(g, (byLen = new Map()));
+  let ones = byLen.get(n);
+  if (ones === undefined) {
+    const len = g.node("Shape", [like], { dtype: "int64", shape: [1] }, { start: { kind: "int", value: 0 }, end: { kind: "int", value: 1 } });
+    ones = g.node("Expand", [g.scalar(1), len], { dtype: g.type(like).dtype, shape: [n] });
+    byLen.set(n, ones);
+  }
+  return ones;
+}
+
 /** Sums `grad` (shaped like the broadcast result) down to `shape` (an operand's shape). */
 function unbroadcast(g: Graph, grad: string, shape: readonly Dim[]): string {
   const gs = g.shape(grad);
   const lead = gs.length - shape.length;
+  // A bias gradient (sum over the rows of a matrix): a vector–matrix product with ones runs as a
+  // GEMV, several times faster than onnxruntime's ReduceSum over axis 0.
+  if (lead === 1 && gs.length === 2 && shape[0] === gs[1] && g.type(grad).dtype === g.dtype) {
+    return g.node("MatMul", [onesAlongRows(g, grad), grad], { dtype: g.dtype, shape: [gs[1]!] });
+  }
   let out = grad;
   if (lead > 0) out = g.reduceSum(out, Array.from({ length: lead }, (_, i) => i), false);
   const ones: number[] = [];
@@ -70,8 +92,9 @@ function backward(g: Graph, n: GraphNode, dY: string, needs: (i: number) => bool
       // d(a/b)/db = -a/b² = -y/b
       return [needs(0) ? unbroadcast(g, g.div(dY, x[1]!), shapeOf(0)) : undefined, needs(1) ? unbroadcast(g, g.neg(g.div(g.mul(dY, y), x[1]!)), shapeOf(1)) : undefined];
     case "Relu":
-      // Sign(relu(x)) is the 0/1 mask x > 0 (ties at 0 get gradient 0, like PyTorch).
-      return [g.mul(dY, g.sign(y))];
+      // Pass dY where relu(x) > 0 (ties at 0 get gradient 0, like PyTorch). Where(Greater) runs ~2×
+      // faster in onnxruntime than the equivalent Mul(dY, Sign(y)).
+      return [g.node("Where", [g.node("Greater", [y, g.scalar(0)], { dtype: "bool", shape: g.shape(y) }), dY, g.scalar(0)], g.type(dY))];
     case "Tanh":
       return [g.mul(dY, g.sub(g.scalar(1), g.mul(y, y)))];
     case "Sigmoid":

@@ -9,7 +9,7 @@
 import { ProtoWriter } from "./protobuf.js";
 
 /** Element types we write; values are ONNX `TensorProto.DataType` codes. */
-export const ONNX_DTYPE = { float32: 1, int64: 7, float64: 11 } as const;
+export const ONNX_DTYPE = { float32: 1, int64: 7, bool: 9, float64: 11 } as const;
 
 /** An element type of a tensor. */
 export type TensorDType = keyof typeof ONNX_DTYPE;
