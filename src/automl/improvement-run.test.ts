@@ -123,3 +123,13 @@ test("bad input gets one clear error naming the problem", async () => {
     (e: unknown) => e instanceof OuroborosError && /no candidate finished within the budget/.test(e.message),
   );
 });
+
+test("pruning networks that run inside onnxruntime in worker threads stops them cleanly (no process abort)", async () => {
+  // Terminating a worker thread while an onnxruntime session runs in it aborts the whole process;
+  // candidates are asked to stop between epochs first. Before that fix this run died with SIGABRT.
+  const r = await runImprovement({ dataPath: "data/penguins.csv", target: "species", budgetTrials: 10, outDir: out(), seed: 3, families: ["mlp", "linear"] });
+  const pruned = r.record.candidates.filter((c) => c.family === "mlp" && c.state === "pruned");
+  assert.ok(pruned.length >= 1, "some networks were pruned");
+  assert.ok(pruned.every((c) => c.fidelity !== undefined && c.fidelity.reached < c.fidelity.max));
+  assert.ok(r.record.champion !== undefined);
+});
