@@ -3,8 +3,9 @@
  * discretised truncated normals on grids, and Optuna's smoothed categorical indicators; how they
  * are built from observations, and how a point's log density under each is accumulated.
  *
- * Bandwidths follow Optuna 3.x exactly. Univariate: the neighbour rule of `bandwidths.ts`.
- * Multivariate: Scott-like σ = 0.2 n^(−1/(d+4)) × range for every kernel (as in BOHB). Then σ is
+ * Bandwidths follow Optuna 3.x. Univariate: the neighbour rule of `bandwidths.ts`. Multivariate:
+ * the same rule per dimension (`multivariateBandwidth: "neighbour"`), or Optuna's Scott-like
+ * σ = 0.2 n^(−1/(d+4)) × range for every kernel (`"scott"`, as in BOHB). Then σ is
  * clipped to [range / min(100, 1 + n + prior), range] with the magic clip, or [1e-12, range]
  * without. The prior component sits at the centre with σ = range and weight `priorWeight`.
  */
@@ -26,6 +27,13 @@ export interface ParzenEstimatorOptions {
   readonly considerMagicClip: boolean;
   readonly considerEndpoints: boolean;
   readonly multivariate: boolean;
+  /**
+   * Bandwidths of multivariate (joint) kernels: `"scott"` gives every kernel σ = 0.2 n^(−1/(d+4))
+   * × range (Optuna, after BOHB); `"neighbour"` gives each kernel, per dimension, the univariate
+   * neighbour-gap bandwidth (Hyperopt's rule, the recommended setting of Watanabe 2023). Default
+   * `"scott"`.
+   */
+  readonly multivariateBandwidth?: "scott" | "neighbour";
   /**
    * Evaluate continuous kernels without their 1/σ factor, so each weighs in proportion to its
    * bandwidth (Optuna 3.1–3.4, whose truncated-normal log density omitted log σ). Sampling is
@@ -110,7 +118,7 @@ export function buildNumeric(
   if (withPrior) mu[n] = priorMu;
 
   if (n > 0) {
-    if (options.multivariate) {
+    if (options.multivariate && options.multivariateBandwidth !== "neighbour") {
       sigma.fill(0.2 * Math.pow(Math.max(n, 1), -1 / (nParams + 4)) * range, 0, n);
     } else {
       const points = withPrior ? mu : mu.subarray(0, n);

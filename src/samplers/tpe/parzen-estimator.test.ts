@@ -147,4 +147,23 @@ describe("ParzenEstimator", () => {
     assert.throws(() => new ParzenEstimator([sp], [Float64Array.of(0.5, 0.2)], [1], univariate), /at least 2/);
     assert.throws(() => new ParzenEstimator([sp], [Float64Array.of(0.5)], [0], { ...univariate, considerPrior: false }), /all zero/);
   });
+  it("multivariate kernels with neighbour bandwidths use the univariate rule in each dimension", () => {
+    const rng = new Random(7);
+    for (const [label, d] of spaces) {
+      if (d.kind === "categorical") continue;
+      const sp = paramSpace("x", d);
+      const obs = randomObs(rng, d, 30);
+      const points = Float64Array.from({ length: 9 }, (_, i) => toModelSpace(sp, fromModelSpace(sp, sp.lowEdge + ((i + 0.5) / 9) * (sp.highEdge - sp.lowEdge))));
+      const w = new Float64Array(30).fill(1);
+      const uni = new ParzenEstimator([sp], [obs], w, univariate).logPdf([points]);
+      const neighbour = new ParzenEstimator([sp], [obs], w, { ...univariate, multivariate: true, multivariateBandwidth: "neighbour" }).logPdf([points]);
+      const scott = new ParzenEstimator([sp], [obs], w, { ...univariate, multivariate: true }).logPdf([points]);
+      let differs = false;
+      for (let i = 0; i < points.length; i++) {
+        assert.ok(Math.abs((uni[i] as number) - (neighbour[i] as number)) < 1e-9, `${label} at ${points[i]}: ${uni[i]} vs ${neighbour[i]}`);
+        if (Math.abs((uni[i] as number) - (scott[i] as number)) > 1e-6) differs = true;
+      }
+      assert.ok(differs, `${label}: Scott's bandwidths should differ from the neighbour rule`);
+    }
+  });
 });

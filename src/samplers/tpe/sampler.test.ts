@@ -398,6 +398,12 @@ describe("TPESampler", () => {
     assert.throws(() => drive(badGamma, 3, branin), /gamma/);
   });
 
+  it("accepts the two multivariate bandwidth rules and rejects others", () => {
+    assert.equal(new TPESampler({ seed: 1 }).params["multivariateBandwidth"], "scott");
+    assert.equal(new TPESampler({ seed: 1, multivariate: true, multivariateBandwidth: "neighbour" }).params["multivariateBandwidth"], "neighbour");
+    assert.throws(() => new TPESampler({ seed: 1, multivariateBandwidth: "silverman" as never }), /multivariateBandwidth must be "scott" or "neighbour"/);
+  });
+
   it("has Optuna's default gamma and weights", () => {
     assert.deepEqual([0, 1, 10, 11, 100, 250, 1000].map(defaultGamma), [0, 1, 1, 2, 10, 25, 25]);
     assert.deepEqual([...defaultWeights(3)], [1, 1, 1]);
