@@ -54,7 +54,8 @@ export const FAMILY_SPACES: readonly FamilySpace[] = [
     applies: () => true,
     dimensions: () => [
       { name: "learningRate", distribution: float(0.01, 0.3, true), default: 0.1 },
-      { name: "maxDepth", distribution: int(2, 10), default: 6 },
+      { name: "maxLeaves", distribution: int(4, 128, true), default: 31 },
+      { name: "maxDepth", distribution: int(2, 12), default: 8 },
       { name: "minChildWeight", distribution: float(1e-3, 20, true), default: 1 },
       { name: "lambda", distribution: float(1e-3, 30, true), default: 1 },
       { name: "subsample", distribution: float(0.5, 1), default: 1 },

@@ -263,7 +263,7 @@ describe("gbdt: training control", () => {
   });
 
   test("bad hyperparameters and tampered trees are refused with clear errors", async () => {
-    assert.throws(() => new GBDTLearner({ maxDepth: 0 }), /maxLeaves/);
+    assert.throws(() => new GBDTLearner({ maxDepth: 0, maxLeaves: 0 }), /maxLeaves/);
     assert.throws(() => new GBDTLearner({ subsample: 0 }), (e: unknown) => e instanceof OuroborosError && /subsample/.test(e.message));
     const m = await fit({ nEstimators: 2 }, conformanceData("regression", 100, 1));
     const a = m.save();
