@@ -150,3 +150,57 @@ FORMULAS = {
 
 def evaluate(name, params):
     return float(FORMULAS[name](params))
+
+
+# Multi-objective and multi-fidelity problems (problems.json "multiObjective" / "multiFidelity"),
+# kept apart from PROBLEMS so the single-objective benchmarks are unchanged.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "problems.json")) as f:
+    _EXTRA = json.load(f)
+MO_PROBLEMS = _EXTRA["multiObjective"]
+MF_PROBLEMS = _EXTRA["multiFidelity"]
+
+
+def _zdt(p, n, power):
+    x = _vec(p, n)
+    f1 = x[0]
+    s = 0.0
+    for i in range(1, n):
+        s += x[i]
+    g = 1 + (9 * s) / (n - 1)
+    return [f1, g * (1 - (f1 / g) ** power)]
+
+
+def dtlz2(p):
+    x = _vec(p, 7)
+    g = 0.0
+    for i in range(2, 7):
+        g += _sq(x[i] - 0.5)
+    a = x[0] * math.pi / 2
+    b = x[1] * math.pi / 2
+    return [(1 + g) * math.cos(a) * math.cos(b), (1 + g) * math.cos(a) * math.sin(b), (1 + g) * math.sin(a)]
+
+
+MO_FORMULAS = {
+    "zdt1": lambda p: _zdt(p, 10, 0.5),
+    "zdt2": lambda p: _zdt(p, 10, 2),
+    "dtlz2": dtlz2,
+}
+
+
+def hartmann6_mf(p, step):
+    s = math.log(step) / math.log(27)
+    bias = 0.0
+    for xi in _vec(p, 6):
+        bias += _sq(xi - 0.8)
+    return hartmann6(p) + (1 - s) * (0.5 + (2 * bias) / 6)
+
+
+MF_FORMULAS = {"hartmann6_mf": hartmann6_mf}
+
+
+def evaluate_multi(name, params):
+    return [float(v) for v in MO_FORMULAS[name](params)]
+
+
+def evaluate_fidelity(name, params, step):
+    return float(MF_FORMULAS[name](params, step))

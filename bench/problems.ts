@@ -44,8 +44,13 @@ export function isActive(spec: ParamSpec, chosen: Params): boolean {
 
 /** Suggests the problem's parameters, define-by-run, in spec order. */
 export function suggestAll(trial: Trial, spec: ProblemSpec): Params {
+  return suggestSpace(trial, spec.params);
+}
+
+/** Suggests the parameters of a space, define-by-run, in order (conditionals included). */
+export function suggestSpace(trial: Trial, params: readonly ParamSpec[]): Params {
   const out: Record<string, ParamValue> = {};
-  for (const p of spec.params) {
+  for (const p of params) {
     if (!isActive(p, out)) continue;
     if (p.type === "categorical") out[p.name] = trial.suggestCategorical(p.name, p.choices);
     else if (p.type === "float") out[p.name] = trial.suggestFloat(p.name, p.low, p.high, p.log ? { log: true } : {});
@@ -170,15 +175,20 @@ export function evaluate(name: string, params: Params): number {
  */
 export function checkPoints(name: string, n = 6): Params[] {
   const spec = problem(name);
+  return [spec.argmin, ...spreadPoints(name, spec.params, n)];
+}
+
+/** `n` points spread over a space by a fixed LCG seeded from `name` (the same list on every run), conditionals included. */
+export function spreadPoints(name: string, params: readonly ParamSpec[], n: number): Params[] {
   let state = 12345 + name.length * 7919;
   const u = (): number => {
     state = (state * 1103515245 + 12345) % 2147483648;
     return state / 2147483648;
   };
-  const points: Params[] = [spec.argmin];
+  const points: Params[] = [];
   for (let k = 0; k < n; k++) {
     const out: Record<string, ParamValue> = {};
-    for (const p of spec.params) {
+    for (const p of params) {
       if (!isActive(p, out)) continue;
       if (p.type === "categorical") out[p.name] = p.choices[Math.floor(u() * p.choices.length)] ?? p.choices[0] ?? null;
       else {
@@ -190,4 +200,105 @@ export function checkPoints(name: string, n = 6): Params[] {
     points.push(out);
   }
   return points;
+}
+
+/** A multi-objective problem of `problems.json` (`multiObjective`): every objective minimised. */
+export interface MultiObjectiveSpec {
+  readonly title: string;
+  readonly domain: string;
+  readonly params: readonly ParamSpec[];
+  /** The hypervolume reference point both sides are scored against. */
+  readonly reference: readonly number[];
+  /** The hypervolume of the true Pareto front against `reference`. */
+  readonly optimalHypervolume: number;
+  /** A point on the Pareto front and its objective values (checked before a run). */
+  readonly frontPoint: Params;
+  readonly frontValues: readonly number[];
+}
+
+/** A multi-fidelity problem of `problems.json` (`multiFidelity`): f(x, t) for steps t = 1..maxResource. */
+export interface MultiFidelitySpec {
+  readonly title: string;
+  readonly domain: string;
+  readonly params: readonly ParamSpec[];
+  /** Steps of a full evaluation; step t costs one unit, and f(x, maxResource) is the target. */
+  readonly maxResource: number;
+  /** Optimum and minimiser of the target f(x, maxResource). */
+  readonly optimum: number;
+  readonly argmin: Params;
+}
+
+const extraSpecs = JSON.parse(readFileSync(specFile, "utf8")) as {
+  multiObjective: Record<string, MultiObjectiveSpec>;
+  multiFidelity: Record<string, MultiFidelitySpec>;
+};
+
+/** The multi-objective problems (ZDT1, ZDT2, DTLZ2), by name; kept apart from {@link PROBLEMS}. */
+export const MO_PROBLEMS: Readonly<Record<string, MultiObjectiveSpec>> = extraSpecs.multiObjective;
+
+/** The multi-fidelity problems, by name; kept apart from {@link PROBLEMS}. */
+export const MF_PROBLEMS: Readonly<Record<string, MultiFidelitySpec>> = extraSpecs.multiFidelity;
+
+/** The spec of a multi-objective problem; throws on an unknown name. */
+export function moProblem(name: string): MultiObjectiveSpec {
+  const p = MO_PROBLEMS[name];
+  if (!p) throw new Error(`unknown multi-objective problem "${name}"; known: ${Object.keys(MO_PROBLEMS).join(", ")}`);
+  return p;
+}
+
+/** The spec of a multi-fidelity problem; throws on an unknown name. */
+export function mfProblem(name: string): MultiFidelitySpec {
+  const p = MF_PROBLEMS[name];
+  if (!p) throw new Error(`unknown multi-fidelity problem "${name}"; known: ${Object.keys(MF_PROBLEMS).join(", ")}`);
+  return p;
+}
+
+/** ZDT1/ZDT2 share g; `power` 0.5 gives ZDT1's convex front, 2 ZDT2's concave one. */
+const zdt = (p: Params, n: number, power: number): number[] => {
+  const x = vec(p, n);
+  const f1 = x[0]!;
+  let s = 0;
+  for (let i = 1; i < n; i++) s += x[i]!;
+  const g = 1 + (9 * s) / (n - 1);
+  return [f1, g * (1 - (f1 / g) ** power)];
+};
+
+/** The multi-objective formulas, keyed like `problems.json`. Keep in step with `problems.py`. */
+export const MO_FORMULAS: Readonly<Record<string, (p: Params) => number[]>> = {
+  zdt1: (p) => zdt(p, 10, 0.5),
+  zdt2: (p) => zdt(p, 10, 2),
+  dtlz2: (p) => {
+    const x = vec(p, 7);
+    let g = 0;
+    for (let i = 2; i < 7; i++) g += sq(x[i]! - 0.5);
+    const a = (x[0]! * Math.PI) / 2;
+    const b = (x[1]! * Math.PI) / 2;
+    return [(1 + g) * Math.cos(a) * Math.cos(b), (1 + g) * Math.cos(a) * Math.sin(b), (1 + g) * Math.sin(a)];
+  },
+};
+
+/** Evaluates a multi-objective problem: one value per objective. */
+export function evaluateMulti(name: string, params: Params): number[] {
+  const f = MO_FORMULAS[name];
+  if (!f) throw new Error(`no formula for multi-objective problem "${name}"`);
+  return f(params);
+}
+
+/** The multi-fidelity formulas f(x, t), keyed like `problems.json`. Keep in step with `problems.py`. */
+export const MF_FORMULAS: Readonly<Record<string, (p: Params, step: number) => number>> = {
+  hartmann6_mf: (p, step) => {
+    const s = Math.log(step) / Math.log(27);
+    let bias = 0;
+    for (const xi of vec(p, 6)) bias += sq(xi - 0.8);
+    return FORMULAS["hartmann6"]!(p) + (1 - s) * (0.5 + (2 * bias) / 6);
+  },
+};
+
+/** Evaluates a multi-fidelity problem at step `step` (1..maxResource). */
+export function evaluateFidelity(name: string, params: Params, step: number): number {
+  const f = MF_FORMULAS[name];
+  if (!f) throw new Error(`no formula for multi-fidelity problem "${name}"`);
+  const max = mfProblem(name).maxResource;
+  if (!Number.isInteger(step) || step < 1 || step > max) throw new Error(`${name}: step must be an integer in [1, ${max}], but got ${step}`);
+  return f(params, step);
 }

@@ -61,10 +61,14 @@ export function hyperbandBracketBudgets(config: HyperbandConfig): number[] {
   return budgets;
 }
 
-/** The bracket a trial number hashes to: a stable hash of study name and trial number, weighted by the budgets. */
-function hashedBracket(studyName: string, trialNumber: number, budgets: readonly number[]): number {
+/**
+ * The bracket a trial number hashes to, weighted by the budgets. Optuna also hashes the study name;
+ * we do not, because a default study name is random and a seeded run must assign the same brackets
+ * every time (a trial's bracket is also stored on it, so other workers agree).
+ */
+function hashedBracket(_studyName: string, trialNumber: number, budgets: readonly number[]): number {
   const total = budgets.reduce((a, b) => a + b, 0);
-  let r = deriveSeed(0, "hyperband", studyName, trialNumber) % total;
+  let r = deriveSeed(0, "hyperband", trialNumber) % total;
   for (let bracket = 0; bracket < budgets.length; bracket++) {
     r -= budgets[bracket] as number;
     if (r < 0) return bracket;
@@ -156,7 +160,7 @@ class BracketStudyView implements StudyView {
  * Successive halving needs the trade-off between many cheap trials and few well-funded ones fixed in
  * advance; Hyperband hedges by running `⌊log_η(maxResource / minResource)⌋ + 1` brackets, from the
  * most aggressive (bracket 0) to one that prunes almost nothing. A trial's bracket is a stable hash
- * of the study name and trial number, weighted by the number of trials the paper's Algorithm 1
+ * of its trial number (not the study name, so seeded runs repeat whatever the study is called), weighted by the number of trials the paper's Algorithm 1
  * gives each bracket, so it needs no coordination, and is recorded as trial system attribute
  * `hyperband_bracket`. The resolved configuration is stored as study system attribute `hyperband`,
  * from which samplers find a trial's bracket with {@link hyperbandBracketOf} (to model only the
