@@ -86,6 +86,8 @@ export {
   type PBTSchedule,
   type ScheduleSegment,
   type PBTInterval,
+  type PBTCheckpointHooks,
+  type PBTCheckpointContext,
   type ExploitStrategy,
   type ExploreOperator,
 } from "./pbt/index.js";

@@ -71,7 +71,7 @@ export async function replaySchedule<S>(schedule: PBTSchedule, step: PBTStep<S>,
       throw new OuroborosError("invalid-argument", `replaySchedule: segments must tile the steps from 0, but a segment covers [${seg.start}, ${seg.end}) after step ${expected}`);
     }
     if (previous !== undefined && previous.member !== seg.member && hooks.checkpoint && hooks.restore) {
-      hooks.restore(seg.member, hooks.checkpoint(previous.member));
+      await hooks.restore(seg.member, await hooks.checkpoint(previous.member, { step: seg.start }));
     }
     for (let s = seg.start; s < seg.end; s++) {
       const params: PBTParams = seg.params;
@@ -85,13 +85,41 @@ export async function replaySchedule<S>(schedule: PBTSchedule, step: PBTStep<S>,
   return { score, state };
 }
 
-/** User attribute keys of a PBT interval recorded as a study trial. */
-export const PBT_ATTRS = { member: "pbt:member", round: "pbt:round", start: "pbt:start", end: "pbt:end", copiedFrom: "pbt:copiedFrom" } as const;
+/**
+ * User attribute keys of a PBT interval recorded as a study trial: where it lies in the run
+ * (`member` … `copiedFrom`), its final score (`score`: a number, or "NaN"/"Infinity"/"-Infinity"
+ * for a non-finite one, whose trial is failed), and the model it ended with, for resuming: the
+ * step's state (`state`), the `checkpoint` hook's value (`checkpoint`), or why the state could not
+ * be stored (`unsaved`). The study itself holds the run's settings under "pbt:run" and the best
+ * schedule under "pbt:best".
+ */
+export const PBT_ATTRS = {
+  member: "pbt:member",
+  round: "pbt:round",
+  start: "pbt:start",
+  end: "pbt:end",
+  copiedFrom: "pbt:copiedFrom",
+  score: "pbt:score",
+  state: "pbt:state",
+  checkpoint: "pbt:checkpoint",
+  unsaved: "pbt:unsaved",
+} as const;
+
+/** The final score of a finished interval's trial, or undefined for a trial that is not one (running, or interrupted). */
+export function recordedScore(t: FrozenTrial): number | undefined {
+  if (t.state === "running" || t.state === "waiting") return undefined;
+  const s = t.userAttrs[PBT_ATTRS.score];
+  if (typeof s === "number") return s;
+  if (typeof s === "string") return Number(s);
+  // Recorded before scores were stored as attributes: only complete trials carry one.
+  return t.state === "complete" ? t.value : undefined;
+}
 
 /**
  * The intervals of a PBT run recorded in a study (see `RunPBTOptions.study`), rebuilt from its
- * trials' user attributes and values; trials without them are skipped. With {@link scheduleOf},
- * the schedule of any member can be recovered from storage alone.
+ * trials' user attributes and values; trials without them are skipped, and so are intervals that
+ * never finished (left running by a killed process, or failed as interrupted). With
+ * {@link scheduleOf}, the schedule of any member can be recovered from storage alone.
  */
 export function intervalsFromTrials(trials: readonly FrozenTrial[]): PBTInterval[] {
   const out: PBTInterval[] = [];
@@ -102,8 +130,9 @@ export function intervalsFromTrials(trials: readonly FrozenTrial[]): PBTInterval
     const start = a[PBT_ATTRS.start];
     const end = a[PBT_ATTRS.end];
     const from = a[PBT_ATTRS.copiedFrom];
-    if (typeof member !== "number" || typeof round !== "number" || typeof start !== "number" || typeof end !== "number" || t.value === undefined) continue;
-    out.push({ round, member, start, end, params: { ...t.params }, copiedFrom: typeof from === "number" ? from : undefined, score: t.value });
+    const score = recordedScore(t);
+    if (typeof member !== "number" || typeof round !== "number" || typeof start !== "number" || typeof end !== "number" || score === undefined) continue;
+    out.push({ round, member, start, end, params: { ...t.params }, copiedFrom: typeof from === "number" ? from : undefined, score });
   }
   return out;
 }

@@ -37,12 +37,32 @@ export type PBTStepResult<S> = number | { readonly score: number; readonly state
 /** One training step of one member (one update, or one epoch: whatever a unit of `totalSteps` is). */
 export type PBTStep<S> = (member: PBTMember<S>, ctx: PBTStepContext) => PBTStepResult<S> | Promise<PBTStepResult<S>>;
 
-/** Hooks for models the step keeps itself: copy member `from`'s model so member `to` continues from it. */
+/** Where a member's model is when {@link PBTCheckpointHooks.checkpoint} snapshots it. */
+export interface PBTCheckpointContext {
+  /** The number of steps the model has had (the end of the interval just trained). */
+  readonly step: number;
+}
+
+/**
+ * Hooks for models the step keeps itself: `restore(to, checkpoint(from, ctx))` makes member `to`
+ * continue from member `from`'s model.
+ *
+ * Without a study, `checkpoint` is called for each donor at a ready point (before any member is
+ * restored) and its value is only passed to `restore`, so it may be anything (a clone in memory).
+ *
+ * With a study (`RunPBTOptions.study`), the models must outlive the process, so the contract is
+ * stricter: `checkpoint` is called after every member-interval, and must return plain JSON (the
+ * weights as arrays, or the path of a file it wrote), which is stored with the interval's trial;
+ * a resumed run (or a later exploit) passes that stored value to `restore`, possibly in another
+ * process. A file-writing `checkpoint` must therefore not overwrite a file a stored value names:
+ * `(member, ctx.step)` is unique among the stored checkpoints of a run, so use it in the file
+ * name. `restore` must accept any value `checkpoint` ever returned. Either may return a promise.
+ */
 export interface PBTCheckpointHooks {
-  /** A snapshot of a member's model (taken before any member is restored at a ready point). */
-  readonly checkpoint?: (member: number) => unknown;
+  /** A snapshot of a member's model after `ctx.step` steps (plain JSON when there is a study). */
+  readonly checkpoint?: (member: number, ctx: PBTCheckpointContext) => unknown;
   /** Replaces a member's model by a snapshot from `checkpoint`. */
-  readonly restore?: (member: number, checkpoint: unknown) => void;
+  readonly restore?: (member: number, checkpoint: unknown) => void | Promise<void>;
 }
 
 /** One member's training between two ready points. */
