@@ -18,8 +18,10 @@
  * 1e-9. Jobs (one sampler on one problem, all seeds) run as child processes, two at a time, longest
  * first: ours in `samplers/worker.ts`, Optuna's in `samplers/optuna_samplers.py`.
  *
- *   npm run bench:samplers -- [--quick] [--seeds N] [--reuse-optuna] [--rerun-optuna-tpe] [--verbose]
+ *   npm run bench:samplers -- [--quick] [--seeds N] [--cmaes-only] [--reuse-optuna] [--rerun-optuna-tpe] [--verbose]
  *
+ * `--cmaes-only` runs just the CMA-ES comparison (both sides' CMA-ES and RandomSampler on the
+ * 5–10-D functions) and writes only its section, to `results/samplers-cmaes[-seedsN].{json,md}`.
  * Optuna's TPE runs on these problems are deterministic given the seed, and `bench:efficiency`
  * already measured them with the same seeds: they are read from `results/efficiency.json` unless
  * `--rerun-optuna-tpe`. `--reuse-optuna` takes all Optuna runs from the last `samplers.json`.
@@ -40,12 +42,16 @@ import { cmaesSection, fidelityLeaders, fidelitySection, gpSection, gpTimeTable,
 import { hypervolumeAt, summariseTimes, type FidelityRun, type MultiRun, type SingleRun } from "./samplers/runs.js";
 import { runJob, type Side } from "./samplers/subprocess.js";
 
-const args = parseArgs(process.argv.slice(2), { seeds: "number", quick: "flag", "reuse-optuna": "flag", "rerun-optuna-tpe": "flag", verbose: "flag" });
+const args = parseArgs(process.argv.slice(2), { seeds: "number", quick: "flag", "cmaes-only": "flag", "reuse-optuna": "flag", "rerun-optuna-tpe": "flag", verbose: "flag" });
 const quick = args["quick"] === true;
 const verbose = args["verbose"] === true;
+const cmaesOnly = args["cmaes-only"] === true;
 const plan = makePlan(quick, typeof args["seeds"] === "number" ? Math.floor(args["seeds"]) : undefined);
 const DEFAULT_SEEDS = quick ? 3 : 20;
-const RESULT_NAME = quick ? "samplers-quick" : plan.seeds.length === DEFAULT_SEEDS ? "samplers" : `samplers-seeds${plan.seeds.length}`;
+const RESULT_BASE = cmaesOnly ? "samplers-cmaes" : "samplers";
+const RESULT_NAME = quick ? `${RESULT_BASE}-quick` : plan.seeds.length === DEFAULT_SEEDS ? RESULT_BASE : `${RESULT_BASE}-seeds${plan.seeds.length}`;
+/** The jobs of the CMA-ES comparison: both sides' CMA-ES and Random (the study's own cost) on the 5–10-D functions. */
+const isCmaesJob = (j: Job): boolean => j.mode === "single" && plan.midDim.includes(j.problem) && (j.key === "cmaes" || j.key === "random");
 const TIME_TARGET = 0.1;
 const TOLERANCE = 1e-9;
 const RESULTS = (name: string): string => fileURLToPath(new URL(`./results/${name}.json`, import.meta.url));
@@ -173,7 +179,7 @@ async function main(): Promise<void> {
   const check = await crossCheck();
   log(`cross-check: ${check.points} points agree between TypeScript and Python (max |diff| ${check.maxAbsDiff.toExponential(1)})`);
 
-  const all = jobsOf(plan);
+  const all = jobsOf(plan).filter((j) => !cmaesOnly || isCmaesJob(j));
   const results = new Map<string, JobResult>();
   for (const j of all) results.set(keyOf(j.side, j.key, j.problem), { side: j.side, mode: j.mode, sampler: j.key, problem: j.problem });
   // Our samplers that cannot be built (not written yet) are reported once, not run.
@@ -215,13 +221,17 @@ async function main(): Promise<void> {
 
   const get = (side: Side, sampler: string, name: string): JobResult | undefined => results.get(keyOf(side, sampler, name));
   const so = (name: string): { name: string; title: string; optimum: number } => ({ name, title: problem(name).title, optimum: problem(name).optimum });
+  const fmtLoad = (l: number[]): string => l.map((x) => x.toFixed(2)).join(", ");
+  if (cmaesOnly) {
+    writeCmaesOnly(get, prov, pyVersions.cmaes, check, { start: loadStart, end: loadEnd }, (performance.now() - started) / 60000, [...reuseNotes]);
+    return;
+  }
   const gp = gpSection(get, plan.lowDim.map(so), plan.gpCheckpoints);
   const cma = cmaesSection(get, plan.midDim.map(so), plan.checkpoints, TIME_TARGET);
   const nsga = nsgaSection(get, plan.moProblems.map((n) => ({ name: n, ...moProblem(n) })), plan.moCheckpoints);
   const allSingle = [...new Set([...plan.lowDim, ...plan.midDim])].map(so);
   const port = portfolioSection(get, allSingle, plan.gpCheckpoints, ["gp", "tpe-mv", "cmaes"]);
   const timing = get("ours", "gp-timing", plan.gpTiming.problem);
-  const fmtLoad = (l: number[]): string => l.map((x) => x.toFixed(2)).join(", ");
 
   const md: string[] = [];
   md.push(`### Samplers: GP-BO, CMA-ES, NSGA-II, portfolio and BOHB vs Optuna ${prov.python.optuna}${quick ? " (--quick smoke run)" : ""}`);
@@ -323,6 +333,47 @@ async function main(): Promise<void> {
   };
   const paths = writeResults(RESULT_NAME, json, markdown);
   process.stdout.write(`${markdown}\n\nwrote ${paths.json} and ${paths.md}\n`);
+}
+
+/** `--cmaes-only`: the CMA-ES section alone, with the same header facts as the full report. */
+function writeCmaesOnly(
+  get: (side: Side, sampler: string, name: string) => JobResult | undefined,
+  prov: Awaited<ReturnType<typeof provenance>>,
+  cmaesVersion: string | null,
+  check: { points: number; maxAbsDiff: number },
+  load: { start: number[]; end: number[] },
+  minutes: number,
+  notes: readonly string[],
+): void {
+  const so = (name: string): { name: string; title: string; optimum: number } => ({ name, title: problem(name).title, optimum: problem(name).optimum });
+  const cma = cmaesSection(get, plan.midDim.map(so), plan.checkpoints, TIME_TARGET);
+  const fmtLoad = (l: number[]): string => l.map((x) => x.toFixed(2)).join(", ");
+  const md = [
+    `#### CMA-ES vs Optuna \`CmaEsSampler\` (5–10-D functions; targets: median regret ≤ Optuna's at ${int(plan.nTrials)} trials, sampler time ≤ 1/10 of Optuna's)`,
+    "",
+    `Command: \`npm run bench:samplers -- --cmaes-only${quick ? " --quick" : ""}${plan.seeds.length !== DEFAULT_SEEDS ? ` --seeds ${plan.seeds.length}` : ""}\`. ${plan.seeds.length} seeds (0–${plan.seeds.length - 1}) per cell; ` +
+      `columns as in the full report. Load average (1, 5, 15 min) at start ${fmtLoad(load.start)}, at end ${fmtLoad(load.end)} on ${os.cpus().length} cores shared with other work.`,
+    "",
+    cma.markdown,
+    "",
+    `Both sides use their defaults (one run without restarts, σ0 = 1/6 of each range, 1 random startup trial); Optuna's backend is python3-cmaes ${cmaesVersion ?? "?"}.`,
+    "",
+    ...notes.map((n) => `- ${n}`),
+    ...(notes.length > 0 ? [""] : []),
+    `Both languages' problem definitions agreed on ${check.points} fixed points to ${TOLERANCE} before the runs. Total bench time ${minutes.toFixed(1)} min.`,
+    "",
+    provenanceLine(prov),
+  ].join("\n");
+  const json = {
+    benchmark: "samplers (CMA-ES only)",
+    provenance: { ...prov, python: { ...prov.python, cmaes: cmaesVersion } },
+    load,
+    settings: { ...plan, quick, cmaesOnly, crossCheck: check, timeTarget: TIME_TARGET },
+    summary: { cmaes: { met: cma.met, rows: cma.rows, timeMet: cma.timeMet, timeRows: cma.timeRows } },
+    runs: plan.midDim.flatMap((p) => (["ours", "optuna"] as const).flatMap((side) => ["cmaes", "random"].map((k) => get(side, k, p)).filter((r) => r !== undefined))),
+  };
+  const paths = writeResults(RESULT_NAME, json, md);
+  process.stdout.write(`${md}\n\nwrote ${paths.json} and ${paths.md}\n`);
 }
 
 await main();

@@ -2,6 +2,7 @@
  * The durable CMA-ES state and its compact JSON form (numeric vectors as base64 of little-endian
  * float64, so a state survives the journal bit for bit).
  */
+import { Buffer } from "node:buffer";
 import { OuroborosError } from "../../core/errors.js";
 import type { JsonValue } from "../../core/json.js";
 
@@ -71,24 +72,36 @@ const NUM_FIELDS = [
   "best",
 ] as const;
 
-/** Base64 of the little-endian float64 bytes of `a`. */
+/** Whether this host stores a float64 little-endian, so its bytes can be base64-encoded as they lie. */
+const LITTLE_ENDIAN = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f;
+/** The base64 alphabet, for validating what `Buffer` would silently skip. */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Base64 of the little-endian float64 bytes of `a`. Node's native encoder over the array's own
+ * bytes (a byte-by-byte `DataView` + `btoa` took ~25 µs for a 10 × 10 covariance, written once per
+ * generation); the portable path is kept for a big-endian host.
+ */
 export function encodeFloat64(a: Float64Array): string {
+  if (LITTLE_ENDIAN) return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
   const bytes = new Uint8Array(a.length * 8);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < a.length; i++) view.setFloat64(i * 8, a[i] as number, true);
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x4000) s += String.fromCharCode(...bytes.subarray(i, i + 0x4000));
-  return btoa(s);
+  return Buffer.from(bytes).toString("base64");
 }
 
-/** Inverse of {@link encodeFloat64}. */
+/** Inverse of {@link encodeFloat64}; throws on anything that is not base64 of whole float64s. */
 export function decodeFloat64(s: string): Float64Array {
-  const bin = atob(s);
-  if (bin.length % 8 !== 0) throw new Error(`a float64 array needs a multiple of 8 bytes, but got ${bin.length}`);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  const view = new DataView(bytes.buffer);
-  const out = new Float64Array(bin.length / 8);
+  if (s.length % 4 !== 0 || !BASE64.test(s)) throw new Error(`expected base64 text, but got ${JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)}`);
+  const bytes = Buffer.from(s, "base64");
+  if (bytes.length % 8 !== 0) throw new Error(`a float64 array needs a multiple of 8 bytes, but got ${bytes.length}`);
+  const out = new Float64Array(bytes.length / 8);
+  if (LITTLE_ENDIAN) {
+    // Copy into the aligned array (a Buffer's own offset need not be a multiple of 8).
+    new Uint8Array(out.buffer).set(bytes);
+    return out;
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(i * 8, true);
   return out;
 }

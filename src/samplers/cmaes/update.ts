@@ -6,7 +6,7 @@
 import { normalCdf, normalQuantile } from "../../numeric/stats.js";
 import { symmetricEigen } from "../../numeric/eigen.js";
 import type { CmaState } from "./state.js";
-import { strategyParams } from "./strategy.js";
+import { strategyParams, type StrategyParams } from "./strategy.js";
 
 /** Largest step size kept (as the `cmaes` library caps it). */
 const SIGMA_MAX = 1e32;
@@ -56,15 +56,15 @@ export function decompose(C: Float64Array, n: number, separable: boolean): Decom
   return { D, B, BD, invSqrtC };
 }
 
-/** `out = M v` for M n × n (full) or diagonal (separable). */
-function applyMatrix(m: Float64Array, v: Float64Array, n: number, separable: boolean, out: Float64Array): Float64Array {
+/** `out = M v` for M n × n (full) or diagonal (separable), v read from `v[offset…offset + n)`. */
+function applyMatrix(m: Float64Array, v: Float64Array, n: number, separable: boolean, out: Float64Array, offset = 0): Float64Array {
   if (separable) {
-    for (let i = 0; i < n; i++) out[i] = (m[i] as number) * (v[i] as number);
+    for (let i = 0; i < n; i++) out[i] = (m[i] as number) * (v[offset + i] as number);
     return out;
   }
   for (let i = 0; i < n; i++) {
     let s = 0;
-    for (let k = 0; k < n; k++) s += (m[i * n + k] as number) * (v[k] as number);
+    for (let k = 0; k < n; k++) s += (m[i * n + k] as number) * (v[offset + k] as number);
     out[i] = s;
   }
   return out;
@@ -86,7 +86,7 @@ export interface UpdateConfig {
 
 /** One evaluated solution: its normalised coordinates and the value to minimise. */
 export interface Solution {
-  readonly x: Float64Array;
+  readonly x: ArrayLike<number>;
   readonly value: number;
 }
 
@@ -96,6 +96,51 @@ export interface TellResult {
   readonly decomposition: Decomposition;
   /** Why the run should end (a termination criterion's name), or undefined to go on. */
   readonly stop: string | undefined;
+}
+
+/** The strategy parameters of the last (n, λ, separable) seen: a run keeps them for all its generations. */
+let lastParams: { readonly key: string; readonly params: StrategyParams } | undefined;
+
+function cachedStrategyParams(n: number, lambda: number, separable: boolean): StrategyParams {
+  const key = `${n},${lambda},${separable}`;
+  if (lastParams?.key !== key) lastParams = { key, params: strategyParams(n, lambda, separable) };
+  return lastParams.params;
+}
+
+/** Work arrays of {@link tell} for one (n, λ); nothing in them outlives a call. */
+interface Scratch {
+  readonly n: number;
+  readonly lambda: number;
+  readonly separable: boolean;
+  /** y_k = (x_k − m) / (σ A) of the ranked solutions, λ rows of n. */
+  readonly ys: Float64Array;
+  readonly yw: Float64Array;
+  readonly z: Float64Array;
+  readonly tmp: Float64Array;
+  readonly wo: Float64Array;
+  /** Σ_k w_k y_k y_kᵀ (upper triangle); empty for separable CMA-ES, whose n may be large. */
+  readonly rankMu: Float64Array;
+}
+
+// Reused across calls because a typed array costs ~0.3 µs to allocate, and one generation used to
+// allocate some twenty of them for temporaries. `tell` is synchronous and not re-entrant.
+let scratch: Scratch | undefined;
+
+function scratchFor(n: number, lambda: number, separable: boolean): Scratch {
+  if (scratch?.n !== n || scratch.lambda !== lambda || scratch.separable !== separable) {
+    scratch = {
+      n,
+      lambda,
+      separable,
+      ys: new Float64Array(lambda * n),
+      yw: new Float64Array(n),
+      z: new Float64Array(n),
+      tmp: new Float64Array(n),
+      wo: new Float64Array(lambda),
+      rankMu: new Float64Array(separable ? 0 : n * n),
+    };
+  }
+  return scratch;
 }
 
 /** Generations of best/worst values tolFun looks back over (as the `cmaes` library). */
@@ -114,27 +159,25 @@ export function funHistoryLength(n: number, lambda: number): number {
 export function tell(state: CmaState, decomposition: Decomposition, solutions: readonly Solution[], config: UpdateConfig): TellResult {
   const n = state.mean.length;
   const sep = config.separable;
-  const P = strategyParams(n, state.popsize, sep);
+  const P = cachedStrategyParams(n, state.popsize, sep);
   const ranked = [...solutions].sort((a, b) => a.value - b.value);
   const lambda = ranked.length;
   const { mean: m, sigma, A } = state;
+  const { ys, yw, z: zBuf, tmp, wo, rankMu } = scratchFor(n, lambda, sep);
 
-  const ys: Float64Array[] = ranked.map((s) => {
-    const y = new Float64Array(n);
-    for (let i = 0; i < n; i++) y[i] = ((s.x[i] as number) - (m[i] as number)) / (sigma * (A[i] as number));
-    return y;
-  });
-  const yw = new Float64Array(n);
+  for (let k = 0; k < lambda; k++) {
+    const x = (ranked[k] as Solution).x;
+    for (let i = 0; i < n; i++) ys[k * n + i] = ((x[i] as number) - (m[i] as number)) / (sigma * (A[i] as number));
+  }
+  yw.fill(0);
   for (let k = 0; k < P.mu && k < lambda; k++) {
     const w = P.weights[k] as number;
-    const y = ys[k] as Float64Array;
-    for (let i = 0; i < n; i++) yw[i] = (yw[i] as number) + w * (y[i] as number);
+    for (let i = 0; i < n; i++) yw[i] = (yw[i] as number) + w * (ys[k * n + i] as number);
   }
   let mean: Float64Array = new Float64Array(n);
   for (let i = 0; i < n; i++) mean[i] = (m[i] as number) + P.cm * sigma * (A[i] as number) * (yw[i] as number);
 
-  const tmp = new Float64Array(n);
-  const z = applyMatrix(decomposition.invSqrtC, yw, n, sep, new Float64Array(n));
+  const z = applyMatrix(decomposition.invSqrtC, yw, n, sep, zBuf);
   const pSigma = new Float64Array(n);
   const cs = Math.sqrt(P.cSigma * (2 - P.cSigma) * P.muEff);
   let psNorm2 = 0;
@@ -152,14 +195,13 @@ export function tell(state: CmaState, decomposition: Decomposition, solutions: r
   for (let i = 0; i < n; i++) pc[i] = (1 - P.cc) * (state.pc[i] as number) + ccf * (yw[i] as number);
 
   // Active CMA: a negative weight is rescaled by n / ‖C^{-1/2} y‖² so its contribution stays bounded.
-  const wo = new Float64Array(lambda);
   let sumW = 0;
   for (let k = 0; k < lambda; k++) {
     const w = P.weights[k] as number;
     sumW += w;
     if (w >= 0) wo[k] = w;
     else {
-      const cy = applyMatrix(decomposition.invSqrtC, ys[k] as Float64Array, n, sep, tmp);
+      const cy = applyMatrix(decomposition.invSqrtC, ys, n, sep, tmp, k * n);
       let nn = 0;
       for (let i = 0; i < n; i++) nn += (cy[i] as number) * (cy[i] as number);
       wo[k] = (w * n) / (nn + 1e-8);
@@ -173,20 +215,27 @@ export function tell(state: CmaState, decomposition: Decomposition, solutions: r
     for (let i = 0; i < n; i++) {
       let r = 0;
       for (let k = 0; k < lambda; k++) {
-        const yi = (ys[k] as Float64Array)[i] as number;
+        const yi = ys[k * n + i] as number;
         r += (wo[k] as number) * yi * yi;
       }
       C[i] = Math.max(1e-300, decay * (state.C[i] as number) + P.c1 * (pc[i] as number) * (pc[i] as number) + P.cMu * r);
     }
   } else {
+    // Rank-μ sum Σ_k w_k y_k y_kᵀ, one solution at a time over the upper triangle: each entry
+    // still adds its terms in k order, so the sums are the same to the bit as entry by entry.
+    rankMu.fill(0);
+    for (let k = 0; k < lambda; k++) {
+      const w = wo[k] as number;
+      const row = k * n;
+      for (let i = 0; i < n; i++) {
+        const wy = w * (ys[row + i] as number);
+        for (let j = i; j < n; j++) rankMu[i * n + j] = (rankMu[i * n + j] as number) + wy * (ys[row + j] as number);
+      }
+    }
     C = new Float64Array(n * n);
     for (let i = 0; i < n; i++) {
       for (let j = i; j < n; j++) {
-        let r = 0;
-        for (let k = 0; k < lambda; k++) {
-          const y = ys[k] as Float64Array;
-          r += (wo[k] as number) * (y[i] as number) * (y[j] as number);
-        }
+        const r = rankMu[i * n + j] as number;
         const v = decay * (state.C[i * n + j] as number) + P.c1 * (pc[i] as number) * (pc[j] as number) + P.cMu * r;
         C[i * n + j] = v;
         C[j * n + i] = v;
@@ -217,7 +266,7 @@ export function tell(state: CmaState, decomposition: Decomposition, solutions: r
   const prev = state.funHistory;
   const keep = Math.min(prev.length, 2 * hist - 2);
   const funHistory = new Float64Array(keep + 2);
-  funHistory.set(prev.subarray(prev.length - keep));
+  for (let i = 0; i < keep; i++) funHistory[i] = prev[prev.length - keep + i] as number;
   funHistory[keep] = (ranked[0] as Solution).value;
   funHistory[keep + 1] = (ranked[lambda - 1] as Solution).value;
 
