@@ -87,13 +87,33 @@ async function championDiagnostics(input: RunOutputsInput, notes: string[]): Pro
   }
   // Permutation importance on held-out rows: the champion's spec fitted on fold 0's training rows,
   // scored on its test rows (the refitted champion has seen every row, so it cannot be used).
+  // It runs after the budget, so it gets an allowance of its own (a tenth of the budget, 3–30 s):
+  // one prediction is timed and the rows and repeats shrink to fit (an ensemble holding kNN and an
+  // MLP on wide data otherwise takes minutes); when even 200 rows and one repeat do not fit, the
+  // report says so instead of overrunning the user's budget.
   try {
+    const allowanceMs = Math.min(30_000, Math.max(3_000, 100 * (input.record.budget.seconds ?? 60)));
+    const started = performance.now();
     const fold = input.folds[0]!;
     const learner = createLearner(champion.record.spec);
-    const model = await learner.fit(selectDatasetRows(data, fold.train), { seed: deriveSeed(input.seed, "importance"), signal: AbortSignal.timeout(60_000) });
-    const test = selectDatasetRows(data, fold.test.length > 1500 ? fold.test.subarray(0, 1500) : fold.test);
-    const imp = permutationImportance(model, test, { metric: input.metric, nRepeats: 3, seed: deriveSeed(input.seed, "permutation") });
-    out.featureImportance = imp.features.map((f) => ({ name: f.name, value: f.mean, sd: f.sd }));
+    const model = await learner.fit(selectDatasetRows(data, fold.train), { seed: deriveSeed(input.seed, "importance"), signal: AbortSignal.timeout(allowanceMs) });
+    let rows = fold.test.length > 1500 ? fold.test.subarray(0, 1500) : fold.test;
+    const nFeatures = data.x.columns.length;
+    const t0 = performance.now();
+    model.predict(selectDatasetRows(data, rows).x);
+    const perRowMs = (performance.now() - t0) / Math.max(1, rows.length);
+    const leftMs = allowanceMs - (performance.now() - started);
+    let nRepeats = 3;
+    const costMs = (n: number, r: number): number => perRowMs * n * (1 + nFeatures * r);
+    if (costMs(rows.length, nRepeats) > leftMs) nRepeats = 1;
+    if (costMs(rows.length, nRepeats) > leftMs) rows = rows.subarray(0, Math.max(200, Math.floor(leftMs / (perRowMs * (1 + nFeatures)))));
+    if (costMs(rows.length, nRepeats) > leftMs) {
+      notes.push(`permutation importance not computed: it would take about ${(costMs(rows.length, 1) / 1000).toFixed(0)} s on 200 rows, over its ${(allowanceMs / 1000).toFixed(0)} s allowance`);
+    } else {
+      const imp = permutationImportance(model, selectDatasetRows(data, rows), { metric: input.metric, nRepeats, seed: deriveSeed(input.seed, "permutation") });
+      out.featureImportance = imp.features.map((f) => ({ name: f.name, value: f.mean, sd: f.sd }));
+      if (rows.length < Math.min(1500, fold.test.length) || nRepeats < 3) notes.push(`permutation importance on ${rows.length} held-out rows with ${nRepeats} repeat${nRepeats > 1 ? "s" : ""} (time allowance ${(allowanceMs / 1000).toFixed(0)} s)`);
+    }
   } catch (e) {
     notes.push(`permutation importance not computed: ${(e as Error).message}`);
   }
