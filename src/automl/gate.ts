@@ -11,6 +11,11 @@
  *   accounts for the variability of the training sets; with 5 folds (4 degrees of freedom, variance
  *   inflated by 1 + 5·nTest/nTrain) it rarely promotes anything but large improvements.
  *
+ * A challenger must also be better than the margin on the observed rows themselves (a skewed
+ * bootstrap cannot promote a model that is worse on the data). Most challengers are not: for them
+ * the interval is still computed and recorded, from 200 resamples instead of 1000, because the
+ * decision cannot change and the gate runs on the run's main thread between candidates.
+ *
  * Ensemble candidates were selected on the same out-of-fold rows they are judged on, so their
  * estimate is slightly optimistic; the margin (`--min-improvement`) is the knob for users who want
  * more than significance.
@@ -58,11 +63,16 @@ export function gateChallenger(champion: ArrayLike<number>, challenger: ArrayLik
   const b = options.bootstrap;
   const useBootstrap = (options.test ?? "corrected-t") === "bootstrap";
   if (useBootstrap && b === undefined) throw new Error("gateChallenger: the bootstrap test needs `bootstrap` data");
+  let nResamples = b?.nResamples ?? 1000;
+  if (useBootstrap) {
+    const observed = b!.metric.compute(b!.y, b!.challenger, b!.weights) - b!.metric.compute(b!.y, b!.champion, b!.weights);
+    if (!((options.greaterIsBetter ? observed : -observed) > margin)) nResamples = Math.min(nResamples, 200);
+  }
   const cmp = useBootstrap
-    ? pairedBootstrap(b!.y, b!.champion, b!.challenger, b!.metric, { nResamples: b!.nResamples ?? 1000, seed: b!.seed, confidence, ...(b!.weights ? { weights: b!.weights } : {}) })
+    ? pairedBootstrap(b!.y, b!.champion, b!.challenger, b!.metric, { nResamples, seed: b!.seed, confidence, ...(b!.weights ? { weights: b!.weights } : {}) })
     : correctedResampledTTest(champion, challenger, { nTrain: options.nTrain, nTest: options.nTest, greaterIsBetter: options.greaterIsBetter, confidence, metric: options.metric ?? "score" });
   // The interval of B − A, turned into an interval of the improvement (positive = challenger better).
   const ci: [number, number] = options.greaterIsBetter ? [cmp.ci[0], cmp.ci[1]] : [-cmp.ci[1], -cmp.ci[0]];
   const name = useBootstrap ? "paired bootstrap over out-of-fold rows" : "corrected resampled t-test";
-  return { promote: ci[0] > margin, improvement: cmp.improvement, ci, pValue: cmp.pValue, test: `${name}, ${Math.round(confidence * 100)}% CI lower bound > ${margin}`, comparison: cmp };
+  return { promote: ci[0] > margin && cmp.improvement > margin, improvement: cmp.improvement, ci, pValue: cmp.pValue, test: `${name}, ${Math.round(confidence * 100)}% CI lower bound > ${margin}`, comparison: cmp };
 }

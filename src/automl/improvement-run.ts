@@ -29,7 +29,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { OuroborosError } from "../core/errors.js";
 import type { JsonValue } from "../core/json.js";
-import { deriveSeed } from "../core/rng.js";
+import { Random, deriveSeed } from "../core/rng.js";
 import type { Dataset } from "../data/dataset.js";
 import { loadCsvDataset } from "../data/load-dataset.js";
 import type { Fold } from "../data/splits.js";
@@ -57,6 +57,7 @@ import { profileDataset, type DataProfile } from "./profile.js";
 import { makeRunFolds } from "./run-folds.js";
 import { writeRunOutputs } from "./run-outputs.js";
 import type { CandidateRecord, GenerationRecord, RunRecord } from "./run-record.js";
+import { chooseFamily } from "./family-scheduler.js";
 import { applicableFamilies, defaultTrialParams, suggestCandidate, type FamilySpace } from "./search-space.js";
 
 /** Options of {@link runImprovement}. */
@@ -97,6 +98,12 @@ export interface ImprovementRunOptions {
   readonly minImprovement?: number;
   /** The gate's paired test (see `gate.ts`). Default `bootstrap`. */
   readonly gate?: GateTest;
+  /**
+   * How the next candidate's learner family is chosen: `"bandit"` (default; discounted Thompson
+   * sampling over families, see `family-scheduler.ts`) or `"tpe"` (the family is one more
+   * categorical of the TPE search). Hyperparameters are TPE's either way.
+   */
+  readonly familySelection?: "bandit" | "tpe";
   /** Worker threads (default) or in-process. */
   readonly isolation?: Isolation;
   /** Progress events. */
@@ -261,7 +268,7 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
   };
 
   const maybeEnsemble = async (): Promise<void> => {
-    const top = state.topTrials(8);
+    const top = state.ensembleLibrary(8, 2);
     if (top.length < 2) return;
     const t0 = performance.now();
     const sel = selectEnsemble(top.map((c) => c.oof), (p) => metric.compute(data.y, p, data.weights), { greaterIsBetter: metric.greaterIsBetter, rounds: 25 });
@@ -345,6 +352,7 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
 
   try {
     const jobs = Math.max(1, options.jobs ?? 1);
+    const familySelection = options.familySelection ?? "bandit";
     const inFlight = new Set<Promise<void>>();
     let fatal: unknown;
     let proposed = study.getTrials().filter((t) => t.state !== "waiting").length;
@@ -357,6 +365,12 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
     };
     while (budgetLeft()) {
       while (inFlight.size < jobs && proposed < trialCap && budgetLeft()) {
+        if (familySelection === "bandit" && families.length > 1 && study.getTrials({ states: ["waiting"] }).length === 0) {
+          // The proposal's family first (recorded as its reason), then TPE within that family.
+          const all = study.getTrials();
+          const choice = chooseFamily(all, families.map((f) => f.kind), direction, new Random(deriveSeed(seed, "family", all.length)));
+          await study.enqueueTrial({ family: choice.family }, { userAttrs: { reason: choice.reason } });
+        }
         const trial = await study.ask();
         proposed++;
         const p = runOne(trial)
@@ -444,6 +458,25 @@ class RunState {
 
   topTrials(k: number): Evaluated[] {
     return [...this.trials].sort((a, b) => (this.metric.greaterIsBetter ? b.record.score! - a.record.score! : a.record.score! - b.record.score!)).slice(0, k);
+  }
+
+  /**
+   * The models ensemble selection chooses from: the `top` best trials overall plus the
+   * `perFamily` best of every family, best first. TPE soon concentrates on one family (on small
+   * data often 100+ trials of linear or naive Bayes), so the overall top alone would be near-copies
+   * of one model; Caruana et al. (2004) and AutoGluon gain most from diverse members.
+   */
+  ensembleLibrary(top: number, perFamily: number): Evaluated[] {
+    const sorted = this.topTrials(this.trials.length);
+    const perFamilyCount = new Map<string, number>();
+    const chosen = new Set<Evaluated>(sorted.slice(0, top));
+    for (const c of sorted) {
+      const n = perFamilyCount.get(c.record.family) ?? 0;
+      if (n >= perFamily) continue;
+      perFamilyCount.set(c.record.family, n + 1);
+      chosen.add(c);
+    }
+    return sorted.filter((c) => chosen.has(c));
   }
 
   counts(): RunCounts {

@@ -104,3 +104,49 @@ test("a real signal beats the constant baseline on the same folds; no signal doe
   assert.throws(() => compareCrossValidation(other, good), /same folds .*fold 0 tests different rows/);
   assert.throws(() => compareCrossValidation(base, good, { metric: "accuracy" }), /metric "accuracy" must be in both results/);
 });
+
+test("paired bootstrap: the row-value path of mean-type metrics gives exactly the metric-recomputing path's numbers", async () => {
+  const { getMetric } = await import("./metrics/registry.js");
+  const rng = new Random(3);
+  const n = 157;
+  const labels = Array.from({ length: n }, () => ["a", "b", "c"][rng.int(3)]!);
+  const y = classTarget(labels);
+  const probs = (): Float64Array => {
+    const p = new Float64Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      const r = [rng.next(), rng.next(), rng.next()];
+      const s = r[0]! + r[1]! + r[2]!;
+      for (let j = 0; j < 3; j++) p[i * 3 + j] = r[j]! / s;
+    }
+    return p;
+  };
+  const a = { task: "multiclass" as const, classes: y.classes, proba: probs() };
+  const b = { task: "multiclass" as const, classes: y.classes, proba: probs() };
+  const weights = Float64Array.from({ length: n }, () => 0.5 + rng.next());
+  const yr = regressionTarget(Array.from({ length: n }, () => rng.normal()));
+  const ra: RegressionPredictions = { task: "regression", values: Float64Array.from({ length: n }, () => rng.normal()) };
+  const rb: RegressionPredictions = { task: "regression", values: Float64Array.from({ length: n }, () => rng.normal() * 0.5) };
+  const cases = [
+    ["log_loss", y, a, b],
+    ["accuracy", y, a, b],
+    ["brier", y, a, b],
+    ["rmse", yr, ra, rb],
+    ["mae", yr, ra, rb],
+  ] as const;
+  for (const [name, target, pa, pb] of cases) {
+    const m = getMetric(name);
+    assert.ok(m.rows !== undefined, `${name} declares row values`);
+    const { rows: _rows, ...generic } = m;
+    for (const w of [undefined, weights]) {
+      const opts = { nResamples: 300, seed: 5, ...(w ? { weights: w } : {}) };
+      const fast = pairedBootstrap(target, pa, pb, m, opts);
+      const slow = pairedBootstrap(target, pa, pb, generic, opts);
+      for (const key of ["difference", "pValue"] as const) assert.ok(Math.abs(fast[key] - slow[key]) <= 1e-12 * Math.max(1, Math.abs(slow[key])), `${name} ${key}: ${fast[key]} vs ${slow[key]}`);
+      for (const k of [0, 1]) assert.ok(Math.abs(fast.ci[k]! - slow.ci[k]!) <= 1e-12 * Math.max(1, Math.abs(slow.ci[k]!)), `${name} ci[${k}]: ${fast.ci[k]} vs ${slow.ci[k]}`);
+      const values = m.rows!.values(target, pa);
+      const mean = values.reduce((s, v, i) => s + (w ? w[i]! : 1) * v, 0) / (w ? w.reduce((s, x) => s + x, 0) : n);
+      const expected = (m.rows!.ofMean ?? ((x: number) => x))(mean);
+      assert.ok(Math.abs(m.compute(target, pa, w) - expected) < 1e-12, `${name}: compute is ofMean(weighted mean of the row values)`);
+    }
+  }
+});

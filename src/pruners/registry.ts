@@ -71,7 +71,7 @@ const factories: Readonly<Record<string, Factory>> = {
   threshold: (p) => new ThresholdPruner(options("threshold", p, ["lower", "upper", "nWarmupSteps", "intervalSteps"])),
   "successive-halving": (p) =>
     new SuccessiveHalvingPruner(
-      options("successive-halving", p, ["minResource", "reductionFactor", "minEarlyStoppingRate", "bootstrapCount"]),
+      options("successive-halving", p, ["minResource", "reductionFactor", "minEarlyStoppingRate", "bootstrapCount", "minCompetitors"]),
     ),
   hyperband: (p) =>
     new HyperbandPruner(options("hyperband", p, ["minResource", "maxResource", "reductionFactor", "bootstrapCount"])),

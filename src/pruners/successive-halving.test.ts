@@ -46,6 +46,26 @@ class Driver {
   }
 }
 
+describe("SuccessiveHalvingPruner minCompetitors", () => {
+  test("promotes everyone at a rung until that many other trials reached it, then prunes as usual", () => {
+    const d = new Driver(new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 3, minCompetitors: 2 }));
+    const first = d.add();
+    assert.equal(d.report(first, 1, 1), false);
+    // Worse than the first: Optuna's rule would prune it; with one competitor it continues.
+    const second = d.add();
+    assert.equal(d.report(second, 5, 1), false);
+    assert.deepEqual(d.rungs(second), [5], "its rung value is still recorded");
+    // Two competitors now: a third that is worse than both is pruned.
+    const third = d.add();
+    assert.equal(d.report(third, 9, 1), true);
+    // Without the option the second trial is pruned at once.
+    const plain = new Driver(new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 3 }));
+    plain.report(plain.add(), 1, 1);
+    assert.equal(plain.report(plain.add(), 5, 1), true);
+    assert.throws(() => new SuccessiveHalvingPruner({ minResource: 1, minCompetitors: -1 }), OuroborosError);
+  });
+});
+
 describe("SuccessiveHalvingPruner (Optuna's behaviour)", () => {
   test("the first trial is promoted, a worse second one is pruned at rung 0 (both directions)", () => {
     for (const [direction, worse] of [

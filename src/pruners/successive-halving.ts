@@ -27,6 +27,13 @@ export interface SuccessiveHalvingPrunerOptions {
    * are pruned (trials cannot be paused). Integer >= 0, and 0 with `minResource: "auto"`. Default 0.
    */
   readonly bootstrapCount?: number;
+  /**
+   * Other trials that must have recorded a value at a rung before it prunes anyone there; until
+   * then every trial is promoted. For short runs with few trials per rung, where Optuna's rule (with
+   * fewer than η competitors only the best so far continues) would let the first trial set the bar
+   * for everyone. Integer >= 0. Default 0 (the paper's and Optuna's behaviour).
+   */
+  readonly minCompetitors?: number;
 }
 
 /** The trial system attribute holding a trial's value (or vector) at rung `k`. */
@@ -111,6 +118,7 @@ export class SuccessiveHalvingPruner implements Pruner {
   readonly reductionFactor: number;
   readonly minEarlyStoppingRate: number;
   readonly bootstrapCount: number;
+  readonly minCompetitors: number;
 
   constructor(options: SuccessiveHalvingPrunerOptions = {}) {
     const owner = "SuccessiveHalvingPruner";
@@ -122,6 +130,7 @@ export class SuccessiveHalvingPruner implements Pruner {
     this.reductionFactor = checkInteger(owner, "reductionFactor", options.reductionFactor ?? 4, 2);
     this.minEarlyStoppingRate = checkInteger(owner, "minEarlyStoppingRate", options.minEarlyStoppingRate ?? 0, 0);
     this.bootstrapCount = checkInteger(owner, "bootstrapCount", options.bootstrapCount ?? 0, 0);
+    this.minCompetitors = checkInteger(owner, "minCompetitors", options.minCompetitors ?? 0, 0);
     if (this.bootstrapCount > 0 && minResource === "auto") {
       throw invalidOption(owner, "bootstrapCount", '0 when minResource is "auto" (give minResource a number)', this.bootstrapCount);
     }
@@ -133,6 +142,7 @@ export class SuccessiveHalvingPruner implements Pruner {
       reductionFactor: this.reductionFactor,
       minEarlyStoppingRate: this.minEarlyStoppingRate,
       bootstrapCount: this.bootstrapCount,
+      ...(this.minCompetitors > 0 ? { minCompetitors: this.minCompetitors } : {}),
     };
   }
 
@@ -190,6 +200,10 @@ export class SuccessiveHalvingPruner implements Pruner {
         competing.push(typeof v === "number" ? toLoss(v, study.directions[0]) : toLossVector(v, study.directions));
       }
       if (competing.length + 1 <= this.bootstrapCount) return true;
+      if (competing.length < this.minCompetitors) {
+        rung++;
+        continue;
+      }
       const promotable = Math.max(1, Math.floor((competing.length + 1) / this.reductionFactor));
       let ahead: number;
       if (typeof loss === "number") {

@@ -12,11 +12,17 @@ import { classInputs, confusionMatrix, predictedLabels, weightedMean } from "./c
 
 /** Fraction (weighted) of rows whose most probable class is the true class. */
 export function accuracy(y: Target, pred: Predictions, weights?: Float64Array): number {
-  const c = classInputs(y, pred, weights, "accuracy");
+  classInputs(y, pred, weights, "accuracy");
+  return weightedMean(accuracyRows(y, pred), weights, "accuracy");
+}
+
+/** Per-row values of {@link accuracy} (1 when the most probable class is the true one, else 0). */
+export function accuracyRows(y: Target, pred: Predictions): Float64Array {
+  const c = classInputs(y, pred, undefined, "accuracy");
   const hard = predictedLabels(c.pred);
   const correct = new Float64Array(hard.length);
   for (let i = 0; i < hard.length; i++) correct[i] = hard[i] === c.y.labels[i] ? 1 : 0;
-  return weightedMean(correct, weights, "accuracy");
+  return correct;
 }
 
 /**
@@ -52,7 +58,13 @@ export const LOG_LOSS_EPS = 2.220446049250313e-16;
  * infinity.
  */
 export function logLoss(y: Target, pred: Predictions, weights?: Float64Array): number {
-  const c = classInputs(y, pred, weights, "log_loss");
+  classInputs(y, pred, weights, "log_loss");
+  return weightedMean(logLossRows(y, pred), weights, "log_loss");
+}
+
+/** Per-row values of {@link logLoss} (−log of the clipped, renormalised true-class probability). */
+export function logLossRows(y: Target, pred: Predictions): Float64Array {
+  const c = classInputs(y, pred, undefined, "log_loss");
   const k = c.y.classes.length;
   const n = c.y.labels.length;
   const losses = new Float64Array(n);
@@ -61,7 +73,7 @@ export function logLoss(y: Target, pred: Predictions, weights?: Float64Array): n
     for (let j = 0; j < k; j++) rowSum += clip(c.pred.proba[i * k + j]!);
     losses[i] = -Math.log(clip(c.pred.proba[i * k + c.y.labels[i]!]!) / rowSum);
   }
-  return weightedMean(losses, weights, "log_loss");
+  return losses;
 }
 
 function clip(p: number): number {
@@ -78,7 +90,13 @@ function clip(p: number): number {
  * @see G. W. Brier, "Verification of forecasts expressed in terms of probability", Monthly Weather Review 78 (1950).
  */
 export function brierScore(y: Target, pred: Predictions, weights?: Float64Array): number {
-  const c = classInputs(y, pred, weights, "brier");
+  classInputs(y, pred, weights, "brier");
+  return weightedMean(brierRows(y, pred), weights, "brier");
+}
+
+/** Per-row values of {@link brierScore}. */
+export function brierRows(y: Target, pred: Predictions): Float64Array {
+  const c = classInputs(y, pred, undefined, "brier");
   const k = c.y.classes.length;
   const n = c.y.labels.length;
   const losses = new Float64Array(n);
@@ -96,7 +114,7 @@ export function brierScore(y: Target, pred: Predictions, weights?: Float64Array)
     }
     losses[i] = s / 2;
   }
-  return weightedMean(losses, weights, "brier");
+  return losses;
 }
 
 /** How {@link f1Score} combines per-class F1 values. */

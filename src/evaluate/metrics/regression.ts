@@ -9,21 +9,33 @@ import { regressionInputs, weightedMean } from "./common.js";
 
 /** Root mean squared error: √(weighted mean of (y − ŷ)²). */
 export function rmse(y: Target, pred: Predictions, weights?: Float64Array): number {
-  const r = regressionInputs(y, pred, weights, "rmse");
+  regressionInputs(y, pred, weights, "rmse");
+  return Math.sqrt(weightedMean(squaredErrorRows(y, pred), weights, "rmse"));
+}
+
+/** Per-row squared errors (y − ŷ)²: RMSE is the square root of their weighted mean. */
+export function squaredErrorRows(y: Target, pred: Predictions): Float64Array {
+  const r = regressionInputs(y, pred, undefined, "rmse");
   const sq = new Float64Array(r.y.values.length);
   for (let i = 0; i < sq.length; i++) {
     const d = r.y.values[i]! - r.pred.values[i]!;
     sq[i] = d * d;
   }
-  return Math.sqrt(weightedMean(sq, weights, "rmse"));
+  return sq;
 }
 
 /** Mean absolute error: weighted mean of |y − ŷ|. */
 export function mae(y: Target, pred: Predictions, weights?: Float64Array): number {
-  const r = regressionInputs(y, pred, weights, "mae");
+  regressionInputs(y, pred, weights, "mae");
+  return weightedMean(absoluteErrorRows(y, pred), weights, "mae");
+}
+
+/** Per-row absolute errors |y − ŷ| (their weighted mean is the MAE). */
+export function absoluteErrorRows(y: Target, pred: Predictions): Float64Array {
+  const r = regressionInputs(y, pred, undefined, "mae");
   const abs = new Float64Array(r.y.values.length);
   for (let i = 0; i < abs.length; i++) abs[i] = Math.abs(r.y.values[i]! - r.pred.values[i]!);
-  return weightedMean(abs, weights, "mae");
+  return abs;
 }
 
 /**
