@@ -34,6 +34,8 @@ test("a run writes its champion, generated predict.ts, leaderboard, report and a
   // The first four trials are the families' defaults, in the order asked for.
   const trials = rec.candidates.filter((c) => c.trial !== undefined);
   assert.deepEqual(trials.slice(0, 4).map((c) => (c.reason.startsWith("generation 0: defaults of") ? c.family : "?")), ["linear", "naive-bayes", "gbdt", "knn"]);
+  // Then the family scheduler picks each family (and says so), TPE the hyperparameters.
+  for (const c of trials.slice(4)) assert.match(c.reason, new RegExp(`^family ${c.family} by discounted Thompson sampling`));
   for (const f of ["champion/model.json", "champion/weights.bin", "champion/predict.ts", "champion/schema.json", "leaderboard.csv", "leaderboard.json", "report.html", "run.json"]) {
     assert.ok(existsSync(join(r.runDir, f)), `${f} written`);
   }
