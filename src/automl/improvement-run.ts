@@ -4,8 +4,9 @@
  *
  * 1. Profile the data; fix the run's folds from its seed.
  * 2. Generation 0: each applicable learner family's strong defaults are enqueued first.
- * 3. Propose: TPE (multivariate, `group` for the conditional family space, constant liar for
- *    parallel workers) suggests candidates; each proposal is a trial with its reason recorded.
+ * 3. Propose: a bandit over learner families picks the family (`family-scheduler.ts`), TPE
+ *    (multivariate, `group`, constant liar for parallel workers) that family's hyperparameters;
+ *    each proposal is a trial with its reason recorded.
  * 4. Train with multi-fidelity: per-family ASHA over boosting rounds / epochs stops weak
  *    candidates early; every candidate runs in a worker thread with hard time and memory limits.
  * 5. Evaluate on the same folds for every candidate, keeping out-of-fold predictions.
@@ -25,20 +26,16 @@
  * still a function of the seed and its number. With `jobs > 1` the order in which results arrive
  * varies, so proposals (which see finished trials) may differ.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { OuroborosError } from "../core/errors.js";
 import type { JsonValue } from "../core/json.js";
 import { Random, deriveSeed } from "../core/rng.js";
-import type { Dataset } from "../data/dataset.js";
 import { loadCsvDataset } from "../data/load-dataset.js";
-import type { Fold } from "../data/splits.js";
 import { getMetric, type Metric } from "../evaluate/metrics/registry.js";
 import { selectPredictionRows } from "../evaluate/predictions.js";
-import { summarizeScores } from "../evaluate/summary.js";
 import "../learners/index.js";
 import { learnerKinds } from "../learners/registry.js";
-import type { Predictions } from "../learners/learner.js";
 import { AuditLog } from "../registry/audit-log.js";
 import { fileDigest } from "../registry/data-digest.js";
 import { ModelRegistry } from "../registry/model-registry.js";
@@ -58,6 +55,9 @@ import { makeRunFolds } from "./run-folds.js";
 import { writeRunOutputs } from "./run-outputs.js";
 import type { CandidateRecord, GenerationRecord, RunRecord } from "./run-record.js";
 import { chooseFamily } from "./family-scheduler.js";
+import { CANDIDATE_ATTR, ENSEMBLES_ATTR, GENERATIONS_ATTR, RunState, pickTarget, pickWeights, restoreState, saveOof, type Evaluated, type RunCounts } from "./run-state.js";
+
+export type { RunCounts };
 import { applicableFamilies, defaultTrialParams, suggestCandidate, type FamilySpace } from "./search-space.js";
 
 /** Options of {@link runImprovement}. */
@@ -119,13 +119,6 @@ export type RunEvent =
   | { readonly type: "promotion"; readonly generation: GenerationRecord }
   | { readonly type: "finish"; readonly record: RunRecord; readonly runDir: string };
 
-/** Candidate counts by state. */
-export interface RunCounts {
-  readonly complete: number;
-  readonly pruned: number;
-  readonly failed: number;
-}
-
 /** What {@link runImprovement} returns. */
 export interface ImprovementRunResult {
   readonly runId: string;
@@ -133,21 +126,7 @@ export interface ImprovementRunResult {
   readonly record: RunRecord;
 }
 
-interface Evaluated {
-  readonly record: CandidateRecord;
-  readonly foldScores: readonly number[];
-  readonly oof: Predictions;
-}
-
-interface Champion {
-  readonly candidate: Evaluated;
-  readonly generation: number;
-}
-
 const RUN_ATTR = "ouro.run";
-const ENSEMBLES_ATTR = "ouro.ensembles";
-const GENERATIONS_ATTR = "ouro.generations";
-const CANDIDATE_ATTR = "candidate";
 
 /** Runs (or resumes) an improvement run; see the module docs. */
 export async function runImprovement(options: ImprovementRunOptions): Promise<ImprovementRunResult> {
@@ -428,139 +407,6 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
   await audit.close();
   options.onEvent?.({ type: "finish", record: finalRecord, runDir });
   return { runId, runDir, record: finalRecord };
-}
-
-/** In-memory view of the run (rebuilt from storage on resume). */
-class RunState {
-  readonly trials: Evaluated[] = [];
-  readonly ensembles: Evaluated[] = [];
-  readonly generations: GenerationRecord[] = [];
-  readonly failed: CandidateRecord[] = [];
-  readonly ensembleKeys = new Set<string>();
-  pruned = 0;
-  champion: Champion | undefined;
-
-  constructor(
-    private readonly metric: Metric,
-    private readonly folds: readonly Fold[],
-    private readonly data: Dataset,
-  ) {}
-
-  private better(a: number, b: number): boolean {
-    return this.metric.greaterIsBetter ? a > b : a < b;
-  }
-
-  best(): Evaluated | undefined {
-    let best: Evaluated | undefined;
-    for (const c of [...this.trials, ...this.ensembles]) if (best === undefined || this.better(c.record.score!, best.record.score!)) best = c;
-    return best;
-  }
-
-  topTrials(k: number): Evaluated[] {
-    return [...this.trials].sort((a, b) => (this.metric.greaterIsBetter ? b.record.score! - a.record.score! : a.record.score! - b.record.score!)).slice(0, k);
-  }
-
-  /**
-   * The models ensemble selection chooses from: the `top` best trials overall plus the
-   * `perFamily` best of every family, best first. TPE soon concentrates on one family (on small
-   * data often 100+ trials of linear or naive Bayes), so the overall top alone would be near-copies
-   * of one model; Caruana et al. (2004) and AutoGluon gain most from diverse members.
-   */
-  ensembleLibrary(top: number, perFamily: number): Evaluated[] {
-    const sorted = this.topTrials(this.trials.length);
-    const perFamilyCount = new Map<string, number>();
-    const chosen = new Set<Evaluated>(sorted.slice(0, top));
-    for (const c of sorted) {
-      const n = perFamilyCount.get(c.record.family) ?? 0;
-      if (n >= perFamily) continue;
-      perFamilyCount.set(c.record.family, n + 1);
-      chosen.add(c);
-    }
-    return sorted.filter((c) => chosen.has(c));
-  }
-
-  counts(): RunCounts {
-    return { complete: this.trials.length + this.ensembles.length, pruned: this.pruned, failed: this.failed.length };
-  }
-
-  summarize(scores: readonly number[]): { mean: number; ci: readonly [number, number] } {
-    const k = scores.length;
-    const nTrain = this.folds.reduce((s, f) => s + f.train.length, 0) / k;
-    const nTest = this.folds.reduce((s, f) => s + f.test.length, 0) / k;
-    // The same Nadeau–Bengio corrected interval as every candidate's.
-    const summary = summarizeScores(Float64Array.from(scores), nTrain, nTest);
-    return { mean: summary.mean, ci: summary.ci };
-  }
-
-  allRecords(study: Study): CandidateRecord[] {
-    const byTrial = new Map<number, CandidateRecord>();
-    for (const t of study.getTrials()) {
-      const r = t.userAttrs[CANDIDATE_ATTR] as CandidateRecord | undefined;
-      if (r !== undefined) byTrial.set(t.number, r);
-      else if (t.state === "fail") {
-        // Interrupted by a kill: the trial exists, its evaluation never came back.
-        const family = typeof t.params.family === "string" ? t.params.family : "unknown";
-        const reason = typeof t.userAttrs.reason === "string" ? t.userAttrs.reason : `TPE proposal (trial ${t.number})`;
-        byTrial.set(t.number, { id: `t${t.number}`, trial: t.number, family, spec: { kind: family, params: {} }, state: "fail", reason, parents: [], seconds: 0, finishedAt: 0, error: t.failReason ?? "failed" });
-      }
-    }
-    return [...byTrial.values(), ...this.ensembles.map((e) => e.record)];
-  }
-
-  get dataset(): Dataset {
-    return this.data;
-  }
-}
-
-function restoreState(state: RunState, study: Study, runDir: string): void {
-  for (const t of study.getTrials()) {
-    const r = t.userAttrs[CANDIDATE_ATTR] as CandidateRecord | undefined;
-    if (r === undefined) continue;
-    if (r.state === "complete") {
-      const oof = loadOof(runDir, r.id);
-      if (oof !== undefined && r.foldScores !== undefined) state.trials.push({ record: r, foldScores: r.foldScores, oof });
-    } else if (r.state === "pruned") state.pruned++;
-    else state.failed.push(r);
-  }
-  for (const r of (study.userAttrs[ENSEMBLES_ATTR] as CandidateRecord[] | undefined) ?? []) {
-    const oof = loadOof(runDir, r.id);
-    if (oof !== undefined && r.foldScores !== undefined) state.ensembles.push({ record: r, foldScores: r.foldScores, oof });
-  }
-  const gens = (study.userAttrs[GENERATIONS_ATTR] as GenerationRecord[] | undefined) ?? [];
-  state.generations.push(...gens);
-  const last = gens[gens.length - 1];
-  if (last !== undefined) {
-    const c = [...state.trials, ...state.ensembles].find((e) => e.record.id === last.candidate);
-    if (c !== undefined) state.champion = { candidate: c, generation: last.generation };
-  }
-}
-
-function saveOof(runDir: string, id: string, p: Predictions): void {
-  const values = p.task === "regression" ? p.values : p.proba;
-  writeFileSync(join(runDir, "oof", `${id}.json`), JSON.stringify({ task: p.task, classes: p.task === "regression" ? [] : p.classes }));
-  writeFileSync(join(runDir, "oof", `${id}.f64`), new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-}
-
-function loadOof(runDir: string, id: string): Predictions | undefined {
-  try {
-    const meta = JSON.parse(readFileSync(join(runDir, "oof", `${id}.json`), "utf8")) as { task: Predictions["task"]; classes: string[] };
-    const bytes = readFileSync(join(runDir, "oof", `${id}.f64`));
-    const values = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    return meta.task === "regression" ? { task: "regression", values } : { task: meta.task, classes: meta.classes, proba: values };
-  } catch {
-    return undefined;
-  }
-}
-
-function pickTarget(data: Dataset, f: Fold): Dataset["y"] {
-  const y = data.y;
-  if (y.task === "regression") return { task: "regression", values: Float64Array.from(f.test, (i) => y.values[i]!) };
-  return { task: y.task, classes: y.classes, labels: Int32Array.from(f.test, (i) => y.labels[i]!) };
-}
-
-function pickWeights(data: Dataset, f: Fold): Float64Array | undefined {
-  const w = data.weights;
-  return w === undefined ? undefined : Float64Array.from(f.test, (i) => w[i]!);
 }
 
 function newRunId(): string {

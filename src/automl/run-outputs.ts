@@ -33,7 +33,7 @@ export interface RunOutputsInput {
 
 /** Writes every output file; returns the run record completed with diagnostics. */
 export async function writeRunOutputs(input: RunOutputsInput): Promise<RunRecord> {
-  const { runDir, data } = input;
+  const { runDir } = input;
   const champDir = join(runDir, "champion");
   mkdirSync(champDir, { recursive: true });
   const gen = input.record.champion!.generation;
