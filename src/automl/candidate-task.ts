@@ -4,6 +4,7 @@
  * progress back with `context.report` so the main thread's pruner can stop it. Only JSON goes in;
  * fold scores and out-of-fold predictions (typed arrays) come back.
  */
+import { statSync } from "node:fs";
 import { TrialPruned } from "../core/errors.js";
 import type { JsonValue } from "../core/json.js";
 import { deriveSeed } from "../core/rng.js";
@@ -48,12 +49,25 @@ export interface CandidateTaskOutput {
   readonly fitSeconds: number;
 }
 
+/** The last dataset loaded in this thread; one entry only, so a thread holds one dataset at most. */
 let cached: { key: string; data: Dataset; folds: readonly Fold[] } | undefined;
 
-/** Loads the run's dataset and folds once per worker thread (or process). */
+/**
+ * Loads the run's dataset and folds once per worker thread (or process): a reused worker thread
+ * parses the CSV for its first candidate only. The cache key holds the file's size and mtime, so an
+ * edited file is read again.
+ */
 export function loadRunData(input: Pick<CandidateTaskInput, "dataPath" | "target" | "task" | "folds" | "foldSeed">): { data: Dataset; folds: readonly Fold[] } {
-  const key = JSON.stringify([input.dataPath, input.target, input.task, input.folds, input.foldSeed]);
-  if (cached?.key !== key) {
+  let stamp: [number, number] | null = null;
+  try {
+    const st = statSync(input.dataPath);
+    stamp = [st.size, st.mtimeMs];
+  } catch {
+    // Unreadable: never a cache hit; loadCsvDataset reports the error with the path.
+  }
+  const key = JSON.stringify([input.dataPath, stamp, input.target, input.task, input.folds, input.foldSeed]);
+  if (stamp === null || cached?.key !== key) {
+    cached = undefined; // let the old dataset be collected while the new one is parsed
     const loaded = loadCsvDataset(input.dataPath, { target: input.target, task: input.task as "binary" | "multiclass" | "regression" });
     cached = { key, data: loaded.dataset, folds: makeRunFolds(loaded.dataset, input.folds, input.foldSeed) };
   }

@@ -1,11 +1,13 @@
 /**
- * A pool that runs tasks under hard limits, at most `jobs` at a time, each in its own worker thread
- * (see `run-task.ts`); the rest wait in a first-in, first-out queue.
+ * A pool that runs tasks under hard limits, at most `jobs` at a time, each in a worker thread (see
+ * `run-task.ts`), a fresh one per task or, with `reuseWorkers`, a thread whose earlier task's code
+ * ended; the rest wait in a first-in, first-out queue.
  */
 import { availableParallelism } from "node:os";
 import { OuroborosError } from "../../core/errors.js";
-import { startTask, type RunningTask, type StartTaskOptions } from "./run-task.js";
+import { prepareTask, type StartTaskOptions } from "./run-task.js";
 import type { TaskLimits, TaskResult, TaskSpec } from "./task.js";
+import { heapKey, TaskWorker, type PreparedTask, type RunningTask } from "./task-worker.js";
 
 /** Options of {@link TrialPool}. */
 export interface TrialPoolOptions {
@@ -22,10 +24,24 @@ export interface TrialPoolOptions {
   readonly maxRssMb?: number;
   /** Interval of the `maxRssMb` check in ms. Default 100. */
   readonly rssCheckMs?: number;
+  /**
+   * Give a worker thread the next task when its task's code ended (returned a value or threw, also
+   * after obeying a stop request within the grace period, as a pruned candidate does), which saves
+   * the thread's start and the module's load (~250 ms for a `.ts` module under tsx). A task that
+   * was terminated (time or memory limit, ignored stop request) or crashed its thread is never
+   * followed on that thread: the thread is terminated. Heap limits stay per thread, and a reused thread's heap holds
+   * what earlier tasks left (module state, caches, leaks, timers still running; an exception thrown
+   * later by such leftovers fails the task then running): `maxTasksPerWorker` bounds that. Tasks
+   * share a thread only with tasks of the same heap limits and module kind (`.ts` or JavaScript).
+   * Idle threads do not keep the process alive; `close` terminates them. Default false.
+   */
+  readonly reuseWorkers?: boolean;
+  /** With `reuseWorkers`, tasks a thread runs before it is replaced by a fresh one. Default 25. */
+  readonly maxTasksPerWorker?: number;
 }
 
 interface Queued {
-  readonly spec: TaskSpec;
+  readonly task: PreparedTask;
   readonly options: StartTaskOptions;
   readonly resolve: (r: TaskResult) => void;
 }
@@ -34,8 +50,8 @@ interface Queued {
  * Runs tasks in worker threads, `jobs` at a time, with per-task time and memory limits.
  *
  * A task that times out, runs out of memory or throws ends as a result, never as a rejection, and
- * its thread is replaced, so one bad trial never stops the pool. `close` cancels what is queued and
- * terminates what runs (their results: `cancelled`); later `run` calls reject.
+ * its thread is replaced, so one bad trial never stops the pool. `close` cancels what is queued,
+ * terminates what runs (their results: `cancelled`) and the idle threads; later `run` calls reject.
  *
  * @example
  * ```ts
@@ -51,8 +67,12 @@ export class TrialPool {
   private readonly limits: TaskLimits;
   private readonly maxRssMb: number | undefined;
   private readonly rssCheckMs: number;
+  private readonly reuseWorkers: boolean;
+  private readonly maxTasksPerWorker: number;
   private readonly queue: Queued[] = [];
   private readonly active = new Set<RunningTask>();
+  /** Threads waiting for a task (with `reuseWorkers`), oldest first. */
+  private readonly idle: TaskWorker[] = [];
   private rssTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -60,7 +80,11 @@ export class TrialPool {
     const jobs = options.jobs ?? availableParallelism();
     if (!Number.isInteger(jobs) || jobs < 1) throw new OuroborosError("invalid-argument", `jobs must be an integer ≥ 1, but got ${jobs}`);
     if (options.maxRssMb !== undefined && !(options.maxRssMb > 0)) throw new OuroborosError("invalid-argument", `maxRssMb must be > 0, but got ${options.maxRssMb}`);
+    const maxTasks = options.maxTasksPerWorker ?? 25;
+    if (!Number.isInteger(maxTasks) || maxTasks < 1) throw new OuroborosError("invalid-argument", `maxTasksPerWorker must be an integer ≥ 1, but got ${maxTasks}`);
     this.jobs = jobs;
+    this.reuseWorkers = options.reuseWorkers ?? false;
+    this.maxTasksPerWorker = maxTasks;
     this.limits = options.limits ?? {};
     this.maxRssMb = options.maxRssMb;
     this.rssCheckMs = options.rssCheckMs ?? 100;
@@ -76,16 +100,27 @@ export class TrialPool {
     return this.queue.length;
   }
 
+  /** Worker threads kept for the next task (always 0 without `reuseWorkers`). */
+  get idleWorkers(): number {
+    return this.idle.filter((w) => w.idle).length;
+  }
+
   /**
    * Queues a task; resolves with its result once it has run (it never rejects for the task's own
    * failure). `options.limits` are merged over the pool's.
-   * @throws OuroborosError `invalid-argument` (as a rejection) if the pool is closed.
+   * @throws OuroborosError `invalid-argument` (as a rejection) if the pool is closed, the module path
+   * is relative or a limit is ≤ 0.
    */
   run<T = unknown>(spec: TaskSpec, options: StartTaskOptions = {}): Promise<TaskResult<T>> {
     if (this.closed) return Promise.reject(new OuroborosError("invalid-argument", "the trial pool is closed"));
+    let task: PreparedTask;
+    try {
+      task = prepareTask(spec, { ...this.limits, ...options.limits });
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return new Promise<TaskResult<T>>((resolve) => {
-      const merged: StartTaskOptions = { ...options, limits: { ...this.limits, ...options.limits } };
-      this.queue.push({ spec, options: merged, resolve: resolve as (r: TaskResult) => void });
+      this.queue.push({ task, options, resolve: resolve as (r: TaskResult) => void });
       this.pump();
     });
   }
@@ -100,15 +135,29 @@ export class TrialPool {
     });
     await Promise.all(ending);
     this.stopRssGuard();
+    await Promise.all(this.idle.splice(0).map((w) => w.terminate()));
   }
 
   private pump(): void {
     while (this.active.size < this.jobs && this.queue.length > 0) {
       const q = this.queue.shift()!;
-      const task = startTask(q.spec, q.options);
+      const signal = q.options.signal;
+      if (signal?.aborted) {
+        q.resolve({ status: "cancelled", reason: `cancelled before it started: ${String(signal.reason ?? "aborted")}`, durationMs: 0 });
+        continue;
+      }
+      let worker: TaskWorker;
+      try {
+        worker = this.takeWorker(q.task);
+      } catch (e) {
+        q.resolve({ status: "error", reason: `could not start a worker thread: ${(e as Error).message}`, durationMs: 0 });
+        continue;
+      }
+      const task = worker.run(q.task, q.options);
       this.active.add(task);
       void task.result.then((r) => {
         this.active.delete(task);
+        this.release(worker);
         q.resolve(r);
         if (this.active.size === 0) this.stopRssGuard();
         this.pump();
@@ -124,6 +173,23 @@ export class TrialPool {
       }, this.rssCheckMs);
       this.rssTimer.unref();
     }
+  }
+
+  /** An idle thread with the task's heap limits, or a new one (retiring an idle one to stay at `jobs` threads). */
+  private takeWorker(task: PreparedTask): TaskWorker {
+    const key = heapKey(task.limits, task.tsxApi !== undefined);
+    // Threads that died while idle (an earlier task's leftover work crashed them) are dropped.
+    for (let i = this.idle.length - 1; i >= 0; i--) if (!this.idle[i]!.idle) this.idle.splice(i, 1);
+    const at = this.idle.findIndex((w) => w.key === key);
+    if (at >= 0) return this.idle.splice(at, 1)[0]!;
+    if (this.active.size + this.idle.length >= this.jobs) void this.idle.shift()?.terminate();
+    return new TaskWorker(task.limits, task.tsxApi !== undefined);
+  }
+
+  /** After a task: keeps its thread for the next task if allowed, else terminates it. */
+  private release(worker: TaskWorker): void {
+    if (this.reuseWorkers && !this.closed && worker.idle && worker.tasksRun < this.maxTasksPerWorker) this.idle.push(worker);
+    else void worker.terminate();
   }
 
   private stopRssGuard(): void {

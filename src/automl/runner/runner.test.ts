@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { OuroborosError } from "../../core/errors.js";
 import type { JsonValue } from "../../core/json.js";
@@ -116,5 +119,102 @@ describe("TrialPool", () => {
     assert.equal((await running).status, "cancelled");
     assert.equal((await queued).status, "cancelled");
     await assert.rejects(pool.run(task("double", { x: 1 })), /closed/);
+  });
+});
+
+describe("TrialPool with reuseWorkers", () => {
+  type Who = { threadId: number };
+  const who = async (pool: TrialPool): Promise<number> => {
+    const r = await pool.run<Who>(task("whoAmI"));
+    assert.ok(r.status === "ok", JSON.stringify(r));
+    return r.value.threadId;
+  };
+
+  it("runs consecutive tasks in the same thread, and fresh threads without reuse", async () => {
+    const reusing = new TrialPool({ jobs: 1, reuseWorkers: true });
+    const a = await who(reusing);
+    assert.equal(reusing.idleWorkers, 1);
+    const b = await who(reusing);
+    const failed = await reusing.run(task("fail", { message: "bad input" }));
+    assert.ok(failed.status === "error" && failed.reason === "TypeError: bad input", JSON.stringify(failed));
+    const c = await who(reusing);
+    assert.equal(b, a, "the second task ran in the first task's thread");
+    assert.equal(c, a, "a task that threw leaves its thread usable");
+    await reusing.close();
+    assert.equal(reusing.idleWorkers, 0);
+
+    const fresh = new TrialPool({ jobs: 1 });
+    const d = await who(fresh);
+    const e = await who(fresh);
+    assert.notEqual(d, e);
+    assert.equal(fresh.idleWorkers, 0);
+    await fresh.close();
+  });
+
+  it("replaces a thread whose task timed out, and the next task succeeds", async () => {
+    const pool = new TrialPool({ jobs: 1, reuseWorkers: true, limits: { timeoutMs: 300 } });
+    const a = await who(pool);
+    const spun = await pool.run(task("spin"), { graceMs: 50 });
+    assert.ok(spun.status === "timeout", JSON.stringify(spun));
+    assert.equal(pool.idleWorkers, 0);
+    const after = await pool.run<{ y: number }>(task("double", { x: 4 }));
+    assert.ok(after.status === "ok", JSON.stringify(after));
+    assert.deepEqual(after.value, { y: 8 });
+    assert.notEqual(await who(pool), a);
+    await pool.close();
+  });
+
+  it("reuses the thread of a task that stopped when asked (a pruned candidate), never that of a terminated one", async () => {
+    const pool = new TrialPool({ jobs: 1, reuseWorkers: true });
+    const a = await who(pool);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort("pruned"), 200);
+    const polite = await pool.run(task("politeSpin"), { signal: ac.signal });
+    assert.ok(polite.status === "cancelled", JSON.stringify(polite));
+    const b = await who(pool);
+    assert.equal(b, a, "the thread of the cooperatively stopped task was reused");
+    const ac2 = new AbortController();
+    setTimeout(() => ac2.abort("user pressed Ctrl-C"), 200);
+    const killed = await pool.run(task("spin"), { signal: ac2.signal, graceMs: 50 });
+    assert.ok(killed.status === "cancelled", JSON.stringify(killed));
+    const c = await who(pool);
+    assert.notEqual(c, b, "the thread of the terminated task was not reused");
+    await pool.close();
+  });
+
+  it("recycles a thread after maxTasksPerWorker tasks, and checks the option", async () => {
+    const pool = new TrialPool({ jobs: 1, reuseWorkers: true, maxTasksPerWorker: 2 });
+    const ids = [await who(pool), await who(pool), await who(pool), await who(pool), await who(pool)];
+    assert.equal(ids[1], ids[0]);
+    assert.notEqual(ids[2], ids[1]);
+    assert.equal(ids[3], ids[2]);
+    assert.notEqual(ids[4], ids[3]);
+    await pool.close();
+    assert.throws(() => new TrialPool({ reuseWorkers: true, maxTasksPerWorker: 0 }), (e: unknown) => e instanceof OuroborosError && /maxTasksPerWorker must be an integer ≥ 1, but got 0/.test(e.message));
+  });
+
+  it("keeps at most jobs threads, one per heap limit, and close terminates the idle ones", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ouro-pool-"));
+    const path = join(dir, "ticks");
+    try {
+      const pool = new TrialPool({ jobs: 1, reuseWorkers: true });
+      const r = await pool.run<Who>(task("tick", { path }));
+      assert.ok(r.status === "ok", JSON.stringify(r));
+      // A task with another heap limit needs another thread; with jobs: 1 the idle one is retired.
+      const other = await pool.run<Who>(task("whoAmI"), { limits: { maxOldGenerationSizeMb: 256 } });
+      assert.ok(other.status === "ok" && other.value.threadId !== r.value.threadId);
+      assert.equal(pool.idleWorkers, 1);
+      const again = await pool.run<Who>(task("tick", { path }));
+      assert.ok(again.status === "ok");
+      await new Promise((res) => setTimeout(res, 150));
+      const grown = statSync(path).size;
+      assert.ok(grown > 0, "the leftover timer runs while its thread is idle");
+      await pool.close();
+      const atClose = statSync(path).size;
+      await new Promise((res) => setTimeout(res, 150));
+      assert.equal(statSync(path).size, atClose, "no thread is alive after close to write more");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

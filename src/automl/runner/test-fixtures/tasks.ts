@@ -1,4 +1,6 @@
 /** Tasks for the runner tests, run in worker threads by module URL and export name. */
+import { appendFileSync } from "node:fs";
+import { threadId } from "node:worker_threads";
 import type { TaskContext } from "../task.js";
 
 /** Returns twice its input, with the worker's start and end times. */
@@ -41,4 +43,21 @@ export function nap(input: { ms: number }): { start: number; end: number } {
 export function progress(input: { n: number }, context: TaskContext): Float64Array {
   for (let i = 0; i < input.n; i++) context.report({ step: i, loss: 1 / (i + 1) });
   return Float64Array.from({ length: input.n }, (_, i) => i / 2);
+}
+
+/** The id of the thread the task runs in (to tell a reused worker from a fresh one). */
+export function whoAmI(): { threadId: number } {
+  return { threadId };
+}
+
+/** Spins until asked to stop, then returns (a task that honours the cooperative stop). */
+export function politeSpin(_input: null, context: TaskContext): { threadId: number } {
+  while (!context.shouldStop()) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+  return { threadId };
+}
+
+/** Leaves a timer behind that appends a byte to `path` every 10 ms for as long as its thread lives. */
+export function tick(input: { path: string }): { threadId: number } {
+  setInterval(() => appendFileSync(input.path, "."), 10);
+  return { threadId };
 }
