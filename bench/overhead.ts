@@ -10,7 +10,11 @@
  * same window of trials on both sides (measured) and, separately, Optuna's extrapolated full cost
  * (marked †). `--full` runs Optuna to 10,000.
  *
- *   node --import tsx bench/overhead.ts [--quick] [--full] [--cap-seconds N]
+ *   node --import tsx bench/overhead.ts [--quick] [--full] [--cap-seconds N] [--only LIST]
+ *
+ * `--only` runs just some configurations, as comma-separated sampler/storage pairs on both sides
+ * (e.g. `--only tpe/memory` or `--only tpe/memory,tpe/sqlite`; storages: memory, sqlite,
+ * sqlite-wal); its results go to overhead-only.* so a partial run never replaces the full table.
  *
  * Writes bench/results/overhead.json and overhead.md (overhead-quick.* with --quick).
  */
@@ -42,7 +46,7 @@ interface Run {
   readonly error?: string;
 }
 
-const args = parseArgs(process.argv.slice(2), { quick: "flag", full: "flag", "cap-seconds": "number" });
+const args = parseArgs(process.argv.slice(2), { quick: "flag", full: "flag", "cap-seconds": "number", only: "string" });
 const quick = args["quick"] === true;
 const full = args["full"] === true;
 const CHECKPOINTS = quick ? [50, 200, 1000] : [200, 1000, 10000];
@@ -50,20 +54,34 @@ const N_MAX = CHECKPOINTS[CHECKPOINTS.length - 1] as number;
 const OPTUNA_FULL_UP_TO = full ? N_MAX : (CHECKPOINTS[1] as number);
 const CAP_S = typeof args["cap-seconds"] === "number" ? args["cap-seconds"] : quick ? 10 : 180;
 /** Optuna configurations and how many seconds each may run past OPTUNA_FULL_UP_TO (Random's cost is flat, so less suffices; the WAL run is a check on where Optuna's SQLite time goes). */
-const OPTUNA_CONFIGS: readonly { sampler: SamplerKind; storage: Storage; capS: number; fullUpTo?: number }[] = [
+const ALL_OPTUNA_CONFIGS: readonly { sampler: SamplerKind; storage: Storage; capS: number; fullUpTo?: number }[] = [
   { sampler: "tpe", storage: "memory", capS: CAP_S },
   { sampler: "tpe", storage: "sqlite", capS: CAP_S },
   { sampler: "tpe", storage: "sqlite-wal", capS: 0, fullUpTo: CHECKPOINTS[1] as number },
   { sampler: "random", storage: "memory", capS: Math.min(CAP_S, 30) },
   { sampler: "random", storage: "sqlite", capS: Math.min(CAP_S, 30) },
 ];
-const OUR_CONFIGS: readonly { sampler: SamplerKind; storage: Storage }[] = [
-  { sampler: "tpe", storage: "memory" },
-  { sampler: "tpe", storage: "sqlite" },
-  { sampler: "random", storage: "memory" },
-  { sampler: "random", storage: "sqlite" },
-];
 const ourStorage = (s: Storage): Storage => (s === "sqlite-wal" ? "sqlite" : s);
+/** The `--only` selection: "sampler/storage" keys, or undefined for every configuration. */
+const ONLY: ReadonlySet<string> | undefined = (() => {
+  const v = args["only"];
+  if (typeof v !== "string") return undefined;
+  const keys = v.split(",").map((k) => k.trim()).filter((k) => k !== "");
+  const known = ALL_OPTUNA_CONFIGS.map((c) => `${c.sampler}/${c.storage}`);
+  const bad = keys.filter((k) => !known.includes(k));
+  if (bad.length > 0 || keys.length === 0) throw new Error(`--only expects some of ${known.join(", ")} (comma-separated), but got ${JSON.stringify(v)}`);
+  return new Set(keys);
+})();
+const OPTUNA_CONFIGS = ALL_OPTUNA_CONFIGS.filter((c) => ONLY === undefined || ONLY.has(`${c.sampler}/${c.storage}`));
+/** Ours runs each (sampler, storage) the selected Optuna configurations need, once (the WAL row reuses ours on SQLite). */
+const OUR_CONFIGS: readonly { sampler: SamplerKind; storage: Storage }[] = (
+  [
+    { sampler: "tpe", storage: "memory" },
+    { sampler: "tpe", storage: "sqlite" },
+    { sampler: "random", storage: "memory" },
+    { sampler: "random", storage: "sqlite" },
+  ] as const
+).filter((o) => OPTUNA_CONFIGS.some((c) => c.sampler === o.sampler && ourStorage(c.storage) === o.storage));
 const STORAGE_LABEL: Readonly<Record<Storage, string>> = { memory: "memory", sqlite: "SQLite", "sqlite-wal": "SQLite, Optuna in WAL mode ‡" };
 const SEED = 0;
 /** Untimed trials of a throwaway in-memory study before each timed run, on both sides (JIT, imports, first-call costs). */
@@ -279,7 +297,8 @@ async function main(): Promise<void> {
   const rows = OPTUNA_CONFIGS.flatMap((c) => rowsFor(find("ours", c.sampler, ourStorage(c.storage)), find("optuna", c.sampler, c.storage)));
 
   const md: string[] = [];
-  md.push(`### Sampler overhead: ours vs Optuna ${prov.python.optuna}${quick ? " (--quick smoke run)" : ""}`);
+  const partial = ONLY !== undefined ? ` (--only ${[...ONLY].join(",")})` : "";
+  md.push(`### Sampler overhead: ours vs Optuna ${prov.python.optuna}${quick ? " (--quick smoke run)" : ""}${partial}`);
   md.push("");
   md.push(
     `Milliseconds per trial for ask + 5 suggests + tell with a trivial objective (2 uniform floats, 1 log float, 1 int, 1 categorical of 3), ` +
@@ -317,11 +336,13 @@ async function main(): Promise<void> {
     );
     md.push("");
   }
-  md.push(
-    `‡ Ours always runs SQLite in WAL mode with synchronous=NORMAL; Optuna's default is a rollback journal with synchronous=FULL. ` +
-      `This row switches Optuna to WAL/NORMAL to show how much of its SQLite cost is fsync rather than its own work; the target is judged against Optuna's defaults.`,
-  );
-  md.push("");
+  if (OPTUNA_CONFIGS.some((c) => c.storage === "sqlite-wal")) {
+    md.push(
+      `‡ Ours always runs SQLite in WAL mode with synchronous=NORMAL; Optuna's default is a rollback journal with synchronous=FULL. ` +
+        `This row switches Optuna to WAL/NORMAL to show how much of its SQLite cost is fsync rather than its own work; the target is judged against Optuna's defaults.`,
+    );
+    md.push("");
+  }
   const failed = runs.filter((r) => r.error);
   for (const r of failed) md.push(`- ${r.side} ${r.sampler}/${r.storage} did not run: ${r.error?.split("\n")[0]}`);
   if (failed.length > 0) md.push("");
@@ -337,7 +358,7 @@ async function main(): Promise<void> {
   const json = {
     benchmark: "overhead",
     provenance: prov,
-    settings: { checkpoints: CHECKPOINTS, seed: SEED, warmupTrials: WARMUP, problem: PROBLEM, optunaFullUpTo: OPTUNA_FULL_UP_TO, capSeconds: CAP_S, quick, full, targets: TARGETS },
+    settings: { checkpoints: CHECKPOINTS, seed: SEED, warmupTrials: WARMUP, problem: PROBLEM, optunaFullUpTo: OPTUNA_FULL_UP_TO, capSeconds: CAP_S, quick, full, only: ONLY ? [...ONLY] : null, targets: TARGETS },
     rows,
     runs: runs.map((r) => ({
       side: r.side,
@@ -352,7 +373,7 @@ async function main(): Promise<void> {
       extrapolated: r.side === "optuna" ? extrapolate(r) : undefined,
     })),
   };
-  const paths = writeResults(quick ? "overhead-quick" : "overhead", json, markdown);
+  const paths = writeResults(`overhead${quick ? "-quick" : ""}${ONLY ? "-only" : ""}`, json, markdown);
   process.stdout.write(`${markdown}\n\nwrote ${paths.json} and ${paths.md}\n`);
 }
 

@@ -3,7 +3,7 @@
  * its sorted neighbours, the range ends counting as neighbours; with `considerEndpoints: false` the
  * two outermost kernels use their inner neighbour only. The caller clips σ afterwards.
  */
-import { F_MAXV, F_MINV, F_NEXT, F_PREV, I_BUCKET, I_COUNT, I_MAXI, I_MINI, tmpF64, tmpI32 } from "./scratch.js";
+import { F_MAXV, F_MINV, F_NEXT, F_PREV, I_BUCKET, I_COUNT, I_MAXI, I_MAXK, I_MINI, I_MINK, tmpF64, tmpI32 } from "./scratch.js";
 
 /**
  * @internal Exported for tests.
@@ -43,8 +43,11 @@ export function neighbourSigmas(mus: Float64Array, lowEdge: number, highEdge: nu
  * hash) keeps the choice deterministic and unbiased.
  */
 export function tieKey(i: number): number {
-  return Math.imul(i + 1, 0x9e3779b1) >>> 0;
+  return Math.imul(i + 1, TIE_MULTIPLIER) >>> 0;
 }
+
+const TIE_MULTIPLIER = 0x9e3779b1;
+const SIGN_BIT = -0x80000000;
 
 /**
  * @internal Exported for tests.
@@ -74,6 +77,10 @@ export function bucketedNeighbourSigmasInto(mus: Float64Array, m: number, lowEdg
   const maxV = tmpF64(F_MAXV, B).fill(-Infinity, 0, B);
   const minI = tmpI32(I_MINI, B);
   const maxI = tmpI32(I_MAXI, B);
+  // The tie keys of the current extremes, kept as int32 with the sign bit flipped (so a signed
+  // comparison orders them as the unsigned keys): one key computed per point.
+  const minK = tmpI32(I_MINK, B);
+  const maxK = tmpI32(I_MAXK, B);
   const bucketOf = tmpI32(I_BUCKET, m);
   for (let i = 0; i < m; i++) {
     const v = mus[i] as number;
@@ -81,15 +88,18 @@ export function bucketedNeighbourSigmasInto(mus: Float64Array, m: number, lowEdg
     b = b < 0 ? 0 : b >= B ? B - 1 : b;
     bucketOf[i] = b;
     count[b] = (count[b] as number) + 1;
+    const key = Math.imul(i + 1, TIE_MULTIPLIER) ^ SIGN_BIT;
     const mn = minV[b] as number;
-    if (v < mn || (v === mn && tieKey(i) < tieKey(minI[b] as number))) {
+    if (v < mn || (v === mn && key < (minK[b] as number))) {
       minV[b] = v;
       minI[b] = i;
+      minK[b] = key;
     }
     const mx = maxV[b] as number;
-    if (v > mx || (v === mx && tieKey(i) > tieKey(maxI[b] as number))) {
+    if (v > mx || (v === mx && key > (maxK[b] as number))) {
       maxV[b] = v;
       maxI[b] = i;
+      maxK[b] = key;
     }
   }
   // Neighbouring values across buckets: the previous bucket's max and the next bucket's min.

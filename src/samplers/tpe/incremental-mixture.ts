@@ -2,7 +2,8 @@
  * TPE's "above" density g(x) of one continuous parameter, kept up to date from trial to trial
  * instead of rebuilt (see {@link IncrementalMixture}).
  */
-import { BucketIndex } from "./bucket-index.js";
+import { BucketIndex, BucketStorage } from "./bucket-index.js";
+import { RatioBounds } from "./ratio-bound.js";
 import { continuousLogNorm } from "./kernels.js";
 import type { ParamSpace } from "./param-space.js";
 import { I_BUCKET, I_MINI, I_PERM, tmpI32 } from "./scratch.js";
@@ -35,7 +36,8 @@ const CLIP_BUCKETS = 100;
  */
 export class IncrementalMixture {
   /** Identities of the observations, in the caller's (trial) order. */
-  private ids: unknown[] = [];
+  private ids = new Int32Array(256);
+  private nIds = 0;
   /** Per trial-order position: the slot holding its values. */
   private order = new Int32Array(256);
   /** Slots sorted by value (the prior is slot 0). */
@@ -46,6 +48,11 @@ export class IncrementalMixture {
   private logNorm = new Float64Array(256);
   private nSlots = 0;
   private valid = false;
+  /** Memory of each evaluation (kernels in bucket order, bucket starts, the index), reused. */
+  private evalBuf = new Float64Array(0);
+  private startBuf = new Int32Array(0);
+  private readonly bucketStorage = new BucketStorage();
+  private readonly boundStorage = new BucketStorage();
 
   constructor(
     private readonly space: ParamSpace,
@@ -59,30 +66,52 @@ export class IncrementalMixture {
    * `obs[j]` identify and give observation j (equal identities always carry equal values), in a
    * fixed order (trial order); `w` and `logW` are their weights and logs, aligned with `obs`.
    */
-  logPdf(ids: (j: number) => unknown, obs: Float64Array, w: ArrayLike<number>, logW: ArrayLike<number>, candidates: Float64Array): Float64Array | undefined {
+  logPdf(ids: Int32Array, obs: Float64Array, w: ArrayLike<number>, logW: ArrayLike<number>, candidates: Float64Array): Float64Array | undefined {
+    return this.index(ids, obs, w, logW)?.logPdf(candidates);
+  }
+
+  /**
+   * The mixture as a {@link BucketIndex} (arguments as for {@link IncrementalMixture.logPdf}), or
+   * undefined when this case is left to the estimator. The index lives in memory this object
+   * reuses: it is valid until the next call.
+   */
+  index(ids: Int32Array, obs: Float64Array, w: ArrayLike<number>, logW: ArrayLike<number>): BucketIndex | undefined {
     const n = obs.length;
     if (n < INCREMENTAL_MIN_OBS) {
       this.valid = false;
       return undefined;
     }
     if (!this.update(ids, obs)) return undefined;
-    return this.evaluate(w, logW, candidates);
+    return this.build(w, logW);
+  }
+
+  /**
+   * Lower bounds of log g for `index` (the last {@link IncrementalMixture.index}), in memory this
+   * object reuses, and the half-width of the window they sum over: 4 of the narrowest bandwidths
+   * (the magic clip's range/100) once buckets are at most that wide (100 or more), else 2.5 (the
+   * bounds' polynomials then apply less often, and summing kernels costs in proportion to the window).
+   */
+  bounds(index: BucketIndex): { bounds: RatioBounds; halfWidth: number } {
+    const range = this.space.highEdge - this.space.lowEdge;
+    const nb = index.start.length - 1;
+    return { bounds: new RatioBounds(index, this.boundStorage), halfWidth: ((nb >= CLIP_BUCKETS ? 4 : 2.5) * range) / CLIP_BUCKETS };
   }
 
   /** Brings the per-observation state to `obs`; false when it cannot be kept (ties). */
-  private update(ids: (j: number) => unknown, obs: Float64Array): boolean {
+  private update(ids: Int32Array, obs: Float64Array): boolean {
     const n = obs.length;
     if (this.valid) {
       // The old list must be a subsequence of the new one; the rest are insertions.
       const old = this.ids;
+      const nOld = this.nIds;
       const inserted: number[] = [];
       let i = 0;
       for (let j = 0; j < n; j++) {
-        if (i < old.length && old[i] === ids(j)) i++;
+        if (i < nOld && old[i] === ids[j]) i++;
         else inserted.push(j);
       }
-      if (i === old.length) {
-        for (const j of inserted) if (!this.insert(j, ids(j), obs[j] as number)) return (this.valid = false);
+      if (i === nOld) {
+        for (const j of inserted) if (!this.insert(j, ids[j] as number, obs[j] as number)) return (this.valid = false);
         return true;
       }
     }
@@ -99,21 +128,22 @@ export class IncrementalMixture {
       return b;
     };
     this.order = grow(this.order, (k) => new Int32Array(k));
+    this.ids = grow(this.ids, (k) => new Int32Array(k));
     this.sorted = grow(this.sorted, (k) => new Int32Array(k));
     this.value = grow(this.value, (k) => new Float64Array(k));
     this.inv = grow(this.inv, (k) => new Float64Array(k));
     this.logNorm = grow(this.logNorm, (k) => new Float64Array(k));
   }
 
-  private rebuild(ids: (j: number) => unknown, obs: Float64Array): boolean {
+  private rebuild(ids: Int32Array, obs: Float64Array): boolean {
     const n = obs.length;
     this.ensure(n);
     const { lowEdge, highEdge } = this.space;
-    this.ids = new Array<unknown>(n);
+    this.nIds = n;
     // Slot 0 is the prior; observation j takes slot j + 1.
     this.value[0] = 0.5 * (lowEdge + highEdge);
     for (let j = 0; j < n; j++) {
-      this.ids[j] = ids(j);
+      this.ids[j] = ids[j] as number;
       this.value[j + 1] = obs[j] as number;
       this.order[j] = j + 1;
     }
@@ -130,7 +160,7 @@ export class IncrementalMixture {
   }
 
   /** Inserts observation `j` (trial order) with value v; false on a tie. */
-  private insert(j: number, id: unknown, v: number): boolean {
+  private insert(j: number, id: number, v: number): boolean {
     const nPoints = this.nSlots;
     const n = nPoints - 1;
     this.ensure(n + 1);
@@ -146,7 +176,9 @@ export class IncrementalMixture {
     if (lo > 0 && value[sorted[lo - 1] as number] === v) return false;
     const slot = this.nSlots++;
     value[slot] = v;
-    this.ids.splice(j, 0, id);
+    this.ids.copyWithin(j + 1, j, this.nIds);
+    this.ids[j] = id;
+    this.nIds++;
     this.order.copyWithin(j + 1, j, n);
     this.order[j] = slot;
     sorted.copyWithin(lo + 1, lo, nPoints);
@@ -171,16 +203,12 @@ export class IncrementalMixture {
     else {
       const value = this.value;
       const scale = CLIP_BUCKETS / (highEdge - lowEdge);
-      const bucket = (x: number): number => {
-        const b = Math.floor((x - lowEdge) * scale);
-        return b < 0 ? 0 : b >= CLIP_BUCKETS ? CLIP_BUCKETS - 1 : b;
-      };
       const v = value[slot] as number;
-      const b = bucket(v);
+      const b = clipBucket(v, lowEdge, scale);
       const prev = q > 0 ? (value[this.sorted[q - 1] as number] as number) : NaN;
       const next = q < nPoints - 1 ? (value[this.sorted[q + 1] as number] as number) : NaN;
-      const isMin = q === 0 || bucket(prev) !== b;
-      const isMax = q === nPoints - 1 || bucket(next) !== b;
+      const isMin = q === 0 || clipBucket(prev, lowEdge, scale) !== b;
+      const isMax = q === nPoints - 1 || clipBucket(next, lowEdge, scale) !== b;
       const gl = isMin ? v - (q > 0 ? prev : lowEdge) : 0;
       const gr = isMax ? (q < nPoints - 1 ? next : highEdge) - v : 0;
       let s = gl > gr ? gl : gr;
@@ -197,15 +225,16 @@ export class IncrementalMixture {
     this.logNorm[slot] = continuousLogNorm(this.value[slot] as number, inv, lowEdge, highEdge, this.widthWeighted);
   }
 
-  /** The estimator's kernel order, weights and bucket index, then log g at the candidates. */
-  private evaluate(w: ArrayLike<number>, logW: ArrayLike<number>, candidates: Float64Array): Float64Array {
+  /** The estimator's kernel order, weights and bucket index. */
+  private build(w: ArrayLike<number>, logW: ArrayLike<number>): BucketIndex {
     const n = this.nSlots - 1;
     const { lowEdge, highEdge } = this.space;
     // The estimator's stable counting sort of the observations by centre bucket.
     const nb = Math.max(8, Math.min(512, n >> 3));
     const scale = nb / (highEdge - lowEdge);
     const bucket = tmpI32(I_BUCKET, n);
-    const start = new Int32Array(nb + 1);
+    if (this.startBuf.length < nb + 1) this.startBuf = new Int32Array(Math.max(nb + 1, 64));
+    const start = this.startBuf.subarray(0, nb + 1).fill(0);
     const { order, value } = this;
     for (let i = 0; i < n; i++) {
       let b = Math.floor(((value[order[i] as number] as number) - lowEdge) * scale);
@@ -216,10 +245,11 @@ export class IncrementalMixture {
     for (let b = 0; b < nb; b++) start[b + 1] = (start[b + 1] as number) + (start[b] as number);
     const fill = tmpI32(I_MINI, nb + 1);
     fill.set(start);
-    const buf = new Float64Array(3 * (n + 1));
+    if (this.evalBuf.length < 3 * (n + 1)) this.evalBuf = new Float64Array(Math.max(3 * (n + 1), 2 * this.evalBuf.length));
+    const buf = this.evalBuf;
     const mu = buf.subarray(0, n + 1);
     const inv = buf.subarray(n + 1, 2 * (n + 1));
-    const c = buf.subarray(2 * (n + 1));
+    const c = buf.subarray(2 * (n + 1), 3 * (n + 1));
     // c holds the sorted log weights until the total is known.
     const perm = tmpI32(I_PERM, n);
     for (let i = 0; i < n; i++) {
@@ -241,6 +271,12 @@ export class IncrementalMixture {
     mu[n] = value[0] as number;
     inv[n] = this.inv[0] as number;
     c[n] = Math.log(this.priorWeight / total) + (this.logNorm[0] as number);
-    return new BucketIndex(mu, inv, c, start, n).logPdf(candidates);
+    return new BucketIndex(mu, inv, c, start, n, this.bucketStorage, lowEdge, scale);
   }
+}
+
+/** The magic clip's bucket of x (as the estimator's bandwidth rule computes it). */
+function clipBucket(x: number, lowEdge: number, scale: number): number {
+  const b = Math.floor((x - lowEdge) * scale);
+  return b < 0 ? 0 : b >= CLIP_BUCKETS ? CLIP_BUCKETS - 1 : b;
 }

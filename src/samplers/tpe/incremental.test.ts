@@ -37,19 +37,20 @@ describe("IncrementalMixture", () => {
       };
       // Observations in "trial order" with identities; most steps insert one at a random place,
       // some insert several or remove one (a rebuild).
-      let items: { id: object; v: number }[] = Array.from({ length: 90 }, () => ({ id: {}, v: draw() }));
+      let nextId = 0;
+      let items: { id: number; v: number }[] = Array.from({ length: 90 }, () => ({ id: nextId++, v: draw() }));
       const inc = new IncrementalMixture(sp, considerEndpoints, widthWeighted, 1.5);
       let used = 0;
       for (let step = 0; step < 160; step++) {
         const r = rng.next();
         const k = r < 0.1 ? 3 : 1;
-        for (let i = 0; i < k; i++) items.splice(rng.int(items.length + 1), 0, { id: {}, v: draw() });
+        for (let i = 0; i < k; i++) items.splice(rng.int(items.length + 1), 0, { id: nextId++, v: draw() });
         if (r > 0.95) items = items.filter((_, i) => i !== rng.int(items.length));
         const obs = Float64Array.from(items, (it) => it.v);
         const w = defaultWeights(obs.length);
         const logW = Float64Array.from(w, Math.log);
         const candidates = Float64Array.from({ length: 24 }, () => (rng.next() < 0.5 ? draw() : (obs[rng.int(obs.length)] as number)));
-        const got = inc.logPdf((j) => items[j]?.id, obs, w, logW, candidates);
+        const got = inc.logPdf(Int32Array.from(items, (it) => it.id), obs, w, logW, candidates);
         const want = new ParzenEstimator([sp], [obs], w, options, logW).logPdf([candidates]);
         if (got === undefined) continue;
         used++;
@@ -65,10 +66,10 @@ describe("IncrementalMixture", () => {
     const cand = new Float64Array([0.5]);
     const small = Float64Array.from({ length: 50 }, (_, i) => i / 50);
     const w = defaultWeights(50);
-    assert.equal(inc.logPdf((j) => j, small, w, Float64Array.from(w, Math.log), cand), undefined);
+    assert.equal(inc.logPdf(Int32Array.from(small, (_, j) => j), small, w, Float64Array.from(w, Math.log), cand), undefined);
     const tied = Float64Array.from({ length: 120 }, (_, i) => (i % 60) / 60);
     const w2 = defaultWeights(120);
-    assert.equal(inc.logPdf((j) => j, tied, w2, Float64Array.from(w2, Math.log), cand), undefined);
+    assert.equal(inc.logPdf(Int32Array.from(tied, (_, j) => j), tied, w2, Float64Array.from(w2, Math.log), cand), undefined);
   });
 });
 
@@ -124,8 +125,8 @@ describe("TPESampler caches", () => {
     let compared = 0;
     // Count the draws whose g(x) came from the incremental mixture.
     let incremental = 0;
-    const original = IncrementalMixture.prototype.logPdf;
-    IncrementalMixture.prototype.logPdf = function (this: IncrementalMixture, ...args: Parameters<typeof original>) {
+    const original = IncrementalMixture.prototype.index;
+    IncrementalMixture.prototype.index = function (this: IncrementalMixture, ...args: Parameters<typeof original>) {
       const r = original.apply(this, args);
       if (r !== undefined) incremental++;
       return r;
@@ -157,7 +158,7 @@ describe("TPESampler caches", () => {
             : makeFrozenTrial({ number, values: [value], internalParams: internal, distributions });
       }
     } finally {
-      IncrementalMixture.prototype.logPdf = original;
+      IncrementalMixture.prototype.index = original;
     }
     assert.ok(compared >= 4 * 20);
     assert.ok(incremental > 200, `the incremental mixture answered ${incremental} times`);

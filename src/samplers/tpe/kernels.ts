@@ -12,7 +12,7 @@
 import { bucketedNeighbourSigmasInto, neighbourSigmas } from "./bandwidths.js";
 import { HALF_LOG_2PI, cellMass, logNarrowCellMass, logTruncationMass } from "./mixture-math.js";
 import type { ParamSpace } from "./param-space.js";
-import { F_SIGMA, I_SLOT, ZEROS, tmpF64, tmpI32 } from "./scratch.js";
+import { F_SIGMA, F_T_KERNELS, I_SLOT, I_T_KERNELS, tmpF64, tmpI32 } from "./scratch.js";
 
 const EPS = 1e-12;
 /** Grid kernels at least this wide (in steps) use the closed-form approximation of the cell mass. */
@@ -104,12 +104,14 @@ export function buildNumeric(
   withPrior: boolean,
   options: ParzenEstimatorOptions,
   nParams: number,
+  /** Build in pooled memory, valid until the next transient build (one parameter only). */
+  transient = false,
 ): NumericKernels {
   const { lowEdge, highEdge } = space;
   const range = highEdge - lowEdge;
   const nc = n + (withPrior ? 1 : 0);
   const priorMu = 0.5 * (lowEdge + highEdge);
-  const buf = new Float64Array(4 * nc);
+  const buf = transient ? tmpF64(F_T_KERNELS, 4 * nc).subarray(0, 4 * nc) : new Float64Array(4 * nc);
   const mu = buf.subarray(0, nc);
   const sigma = buf.subarray(nc, 2 * nc);
   const invSigma = buf.subarray(2 * nc, 3 * nc);
@@ -154,13 +156,13 @@ export function buildNumeric(
 
   // Grid kernels: grouped by width, so cell masses can be tabulated per distinct width.
   const classOf = new Map<number, number>();
-  const ibuf = new Int32Array(2 * nc);
+  const ibuf = transient ? tmpI32(I_T_KERNELS, 2 * nc).subarray(0, 2 * nc) : new Int32Array(2 * nc);
   const sigmaClass = ibuf.subarray(0, nc);
   const mu2 = ibuf.subarray(nc);
   const classSigmaList: number[] = [];
   let lastSigma = NaN;
   let lastClass = -1;
-  // Normalisers depend on (width, centre) only: memoised per class over the 2K + 1 half-steps.
+  // Normalisers depend on (width, centre) only: memoised per width over the 2K + 1 half-steps.
   const memo: Float64Array[] = [];
   const memoSpan = 2 * space.size + 1;
   const useMemo = space.size <= MAX_TABLE;
@@ -185,7 +187,7 @@ export function buildNumeric(
     if (useMemo) {
       let tab = memo[c];
       if (tab === undefined) {
-        tab = new Float64Array(memoSpan).fill(NaN);
+        tab = gridNormTable(lowEdge, highEdge, s, memoSpan);
         memo[c] = tab;
       }
       let z = tab[m2] as number;
@@ -199,6 +201,37 @@ export function buildNumeric(
     }
   }
   return numericKernels("discrete", lowEdge, highEdge, space.size, mu, mu2, sigma, invSigma, logNorm, sigmaClass, Float64Array.from(classSigmaList));
+}
+
+/**
+ * −log Z of grid kernels of width σ by doubled centre, for one grid (its edges), shared by every
+ * estimator: a pure function of the three, and widths recur from trial to trial (the magic clip
+ * pins most of them), so each value is computed about once per study. Entries are NaN until used.
+ */
+const gridNormCache = new Map<string, Map<number, Float64Array>>();
+const MAX_GRID_NORM_TABLES = 256;
+let gridNormTables = 0;
+
+export function gridNormTable(lowEdge: number, highEdge: number, sigma: number, span: number): Float64Array {
+  const key = `${lowEdge}:${highEdge}`;
+  let bySigma = gridNormCache.get(key);
+  if (bySigma === undefined) {
+    bySigma = new Map();
+    gridNormCache.set(key, bySigma);
+  }
+  let t = bySigma.get(sigma);
+  if (t === undefined || t.length < span) {
+    if (gridNormTables >= MAX_GRID_NORM_TABLES) {
+      gridNormCache.clear();
+      gridNormTables = 0;
+      bySigma = new Map();
+      gridNormCache.set(key, bySigma);
+    }
+    t = new Float64Array(span).fill(NaN);
+    bySigma.set(sigma, t);
+    gridNormTables++;
+  }
+  return t;
 }
 
 const EMPTY_I32 = new Int32Array(0);
@@ -289,15 +322,17 @@ export function cellTable(sigma: number, size: number): Float64Array {
   return t;
 }
 
-/** Adds the log cell mass of grid point x under every kernel to acc. */
-export function addDiscrete(ker: NumericKernels, x: number, acc: Float64Array, nc: number, tables: readonly Float64Array[] | undefined, withNorm = true): void {
-  const { mu, mu2, invSigma, sigmaClass, classSigma, size } = ker;
-  const logNorm = withNorm ? ker.logNorm : ZEROS(nc);
+/** log mass of a grid kernel of width σ (1/σ = h) on the cell at offset d from its centre. */
+export function gridCellMass(d: number, h: number, sigma: number): number {
+  return sigma >= WIDE_DISCRETE_SIGMA ? logNarrowCellMass(d * h, h) : cellMass(d, h);
+}
+
+/** Adds the log cell mass of grid point x under every kernel, and its normaliser, to acc. */
+export function addDiscrete(ker: NumericKernels, x: number, acc: Float64Array, nc: number, tables: readonly Float64Array[] | undefined): void {
+  const { mu, mu2, invSigma, sigmaClass, classSigma, logNorm } = ker;
   if (tables === undefined) {
     for (let k = 0; k < nc; k++) {
-      const h = invSigma[k] as number;
-      const d = x - (mu[k] as number);
-      const lm = (classSigma[sigmaClass[k] as number] as number) >= WIDE_DISCRETE_SIGMA ? logNarrowCellMass(d * h, h) : cellMass(d, h);
+      const lm = gridCellMass(x - (mu[k] as number), invSigma[k] as number, classSigma[sigmaClass[k] as number] as number);
       acc[k] = (acc[k] as number) + lm + (logNorm[k] as number);
     }
     return;
@@ -312,20 +347,25 @@ export function addDiscrete(ker: NumericKernels, x: number, acc: Float64Array, n
     const idx = i2 < 0 ? -i2 : i2;
     let lm = tab[idx] as number;
     if (lm !== lm) {
-      const h = invSigma[k] as number;
-      const d = 0.5 * idx;
-      lm = (classSigma[c] as number) >= WIDE_DISCRETE_SIGMA ? logNarrowCellMass(d * h, h) : cellMass(d, h);
+      lm = gridCellMass(0.5 * idx, invSigma[k] as number, classSigma[c] as number);
       tab[idx] = lm;
     }
     acc[k] = (acc[k] as number) + lm + (logNorm[k] as number);
   }
 }
 
-
-export function buildCategorical(space: ParamSpace, obs: Float64Array, n: number, withPrior: boolean, options: ParzenEstimatorOptions): CategoricalKernels {
+export function buildCategorical(
+  space: ParamSpace,
+  obs: Float64Array,
+  n: number,
+  withPrior: boolean,
+  options: ParzenEstimatorOptions,
+  /** Build in pooled memory, valid until the next transient build (one parameter only). */
+  transient = false,
+): CategoricalKernels {
   const size = space.size;
   const nc = n + (withPrior ? 1 : 0);
-  const o = new Int32Array(nc);
+  const o = transient ? tmpI32(I_T_KERNELS, nc).subarray(0, nc) : new Int32Array(nc);
   for (let k = 0; k < n; k++) o[k] = obs[k] as number;
   if (withPrior) o[n] = -1;
   // Each observation's row: priorWeight / nKernels on every choice, plus 1 on its own, normalised.

@@ -25,7 +25,7 @@
  */
 import { OuroborosError } from "../../core/errors.js";
 import type { Random } from "../../core/rng.js";
-import { BucketIndex } from "./bucket-index.js";
+import { BucketIndex, BucketStorage } from "./bucket-index.js";
 import {
   MAX_TABLE,
   addCategorical,
@@ -35,6 +35,7 @@ import {
   buildNumeric,
   categoricalMarginal,
   cellTable,
+  gridCellMass,
   mergeDiscrete,
   type CategoricalKernels,
   type Kernels,
@@ -43,12 +44,15 @@ import {
 } from "./kernels.js";
 import { logSumExp, logSumExpGivenMax } from "./mixture-math.js";
 import type { ParamSpace } from "./param-space.js";
-import { F_SORT_LOGW, F_SORT_OBS, F_SORT_W, F_WEIGHTS, I_BUCKET, I_MINI, scratchOf, tmpF64, tmpI32 } from "./scratch.js";
+import { F_SORT_LOGW, F_SORT_OBS, F_SORT_W, F_T_WEIGHTS, F_WEIGHTS, I_BUCKET, I_MINI, I_T_START, scratchOf, tmpF64, tmpI32 } from "./scratch.js";
 import { sampleTruncatedStandardNormal } from "./truncated-normal.js";
 
 export { fromModelSpace, paramSpace, toModelSpace, type ParamSpace } from "./param-space.js";
 export { bucketedNeighbourSigmas, neighbourSigmas } from "./bandwidths.js";
 export type { ParzenEstimatorOptions } from "./kernels.js";
+
+/** The bucket index memory of transient estimators. */
+const transientBuckets = new BucketStorage();
 
 /** One-parameter continuous mixtures of at least this many observations are evaluated through a {@link BucketIndex}. */
 const BUCKET_MIN_COMPONENTS = 64;
@@ -67,6 +71,7 @@ export class ParzenEstimator {
   private logWNorm: Float64Array | undefined;
   private readonly logWNormBuf: Float64Array;
   private bucketIndex: BucketIndex | undefined;
+  private readonly transient: boolean;
   private bucketStart: Int32Array | undefined;
 
   constructor(
@@ -76,6 +81,12 @@ export class ParzenEstimator {
     options: ParzenEstimatorOptions,
     /** Optional: log of each weight, when the caller has them (saves a log per kernel). */
     logWeights?: ArrayLike<number>,
+    /**
+     * Build a one-parameter estimator in pooled memory (large typed arrays are slow to allocate):
+     * it is then valid only until the next transient estimator is built. For an estimator that is
+     * evaluated at once and dropped.
+     */
+    transient = false,
   ) {
     if (observations.length !== spaces.length) {
       throw new OuroborosError("invalid-argument", `expected ${spaces.length} observation arrays, but got ${observations.length}`);
@@ -90,6 +101,7 @@ export class ParzenEstimator {
     }
     const nc = n + (withPrior ? 1 : 0);
     this.spaces = spaces;
+    this.transient = transient;
 
     // A large one-parameter continuous mixture keeps its observation kernels ordered by bucket of
     // centre (a stable counting sort), for the BucketIndex of logPdf.
@@ -101,7 +113,7 @@ export class ParzenEstimator {
       const nb = Math.max(8, Math.min(512, n >> 3));
       const scale = nb / (sp0.highEdge - sp0.lowEdge);
       const bucket = tmpI32(I_BUCKET, n);
-      const start = new Int32Array(nb + 1);
+      const start = transient ? tmpI32(I_T_START, nb + 1).subarray(0, nb + 1).fill(0) : new Int32Array(nb + 1);
       for (let i = 0; i < n; i++) {
         let b = Math.floor(((obs[i] as number) - sp0.lowEdge) * scale);
         b = b < 0 ? 0 : b >= nb ? nb - 1 : b;
@@ -148,8 +160,8 @@ export class ParzenEstimator {
     let kernels: Kernels[] = spaces.map((space, dim) => {
       const obs = observations[dim] as Float64Array;
       return space.kind === "categorical"
-        ? buildCategorical(space, obs, n, withPrior, options)
-        : buildNumeric(space, obs, n, withPrior, options, spaces.length);
+        ? buildCategorical(space, obs, n, withPrior, options, transient && spaces.length === 1)
+        : buildNumeric(space, obs, n, withPrior, options, spaces.length, transient && spaces.length === 1);
     });
     let weightsOut: Float64Array = w;
     let logWeightsIn = logWeights !== undefined && logWeights.length >= n ? logWeights : undefined;
@@ -164,7 +176,7 @@ export class ParzenEstimator {
     this.kernels = kernels;
     this.nComponents = weightsOut.length;
     const nk = weightsOut.length;
-    const buf = new Float64Array(3 * nk);
+    const buf = transient ? tmpF64(F_T_WEIGHTS, 3 * nk).subarray(0, 3 * nk) : new Float64Array(3 * nk);
     this.logW = buf.subarray(0, nk);
     this.cumW = buf.subarray(nk, 2 * nk);
     this.logWNormBuf = buf.subarray(2 * nk);
@@ -237,7 +249,7 @@ export class ParzenEstimator {
       if (only.kind === "discrete") return logPdfDiscrete1D(only, c, samples[0] as Float64Array);
       if (this.bucketStart !== undefined) {
         const start = this.bucketStart;
-        const index = (this.bucketIndex ??= new BucketIndex(only.mu, only.invSigma, c, start, start[start.length - 1] as number));
+        const index = (this.bucketIndex ??= new BucketIndex(only.mu, only.invSigma, c, start, start[start.length - 1] as number, this.transient ? transientBuckets : undefined));
         return index.logPdf(samples[0] as Float64Array);
       }
       return logPdfContinuous1D(only, c, samples[0] as Float64Array);
@@ -287,31 +299,53 @@ function logPdfContinuous1D(ker: NumericKernels, c: Float64Array, col: Float64Ar
   return out;
 }
 
-/** One grid parameter: equal candidates share a result, and terms are fused as above. */
+/**
+ * One grid parameter: equal candidates share a result, and the terms (log cell mass, tabulated per
+ * width, plus the kernel's log weight and normaliser) are fused as above.
+ */
 function logPdfDiscrete1D(ker: NumericKernels, c: Float64Array, col: Float64Array): Float64Array {
   const nc = c.length;
-  const out = new Float64Array(col.length);
-  const tables = ker.size <= MAX_TABLE ? Array.from(ker.classSigma, (sg) => cellTable(sg, ker.size)) : undefined;
+  const size = col.length;
+  const out = new Float64Array(size);
+  const { mu, mu2, invSigma, sigmaClass, classSigma } = ker;
+  const tables = ker.size <= MAX_TABLE ? Array.from(classSigma, (sg) => cellTable(sg, ker.size)) : undefined;
   const acc = scratchOf(nc);
-  const done = new Map<number, number>();
-  for (let i = 0; i < col.length; i++) {
+  outer: for (let i = 0; i < size; i++) {
     const x = col[i] as number;
-    const hit = done.get(x);
-    if (hit !== undefined) {
-      out[i] = hit;
-      continue;
+    for (let j = 0; j < i; j++) {
+      if (col[j] === x) {
+        out[i] = out[j] as number;
+        continue outer;
+      }
     }
-    acc.fill(0, 0, nc);
-    addDiscrete(ker, x, acc, nc, tables, false);
     let m = -Infinity;
-    for (let k = 0; k < nc; k++) {
-      const v = (acc[k] as number) + (c[k] as number);
-      acc[k] = v;
-      if (v > m) m = v;
+    if (tables !== undefined) {
+      // Offsets x − mu are multiples of ½ (the prior's centre may be a half-integer): tables are
+      // indexed by |2·offset|, per width, and filled on first use.
+      const x2 = 2 * x;
+      for (let k = 0; k < nc; k++) {
+        const cls = sigmaClass[k] as number;
+        const tab = tables[cls] as Float64Array;
+        const i2 = x2 - (mu2[k] as number);
+        const idx = i2 < 0 ? -i2 : i2;
+        let lm = tab[idx] as number;
+        if (lm !== lm) {
+          lm = gridCellMass(0.5 * idx, invSigma[k] as number, classSigma[cls] as number);
+          tab[idx] = lm;
+        }
+        const v = lm + (c[k] as number);
+        acc[k] = v;
+        if (v > m) m = v;
+      }
+    } else {
+      for (let k = 0; k < nc; k++) {
+        const lm = gridCellMass(x - (mu[k] as number), invSigma[k] as number, classSigma[sigmaClass[k] as number] as number);
+        const v = lm + (c[k] as number);
+        acc[k] = v;
+        if (v > m) m = v;
+      }
     }
-    const r = logSumExpGivenMax(acc, nc, m);
-    done.set(x, r);
-    out[i] = r;
+    out[i] = logSumExpGivenMax(acc, nc, m);
   }
   return out;
 }

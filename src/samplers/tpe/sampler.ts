@@ -10,10 +10,14 @@ import type { Sampler } from "../../core/sampler.js";
 import type { StudyView } from "../../core/study-view.js";
 import { groupDecomposedSearchSpace, intersectionSearchSpace } from "../intersection.js";
 import { resolveSeed, uniformToInternal } from "../random.js";
-import { ParzenEstimator, fromModelSpace, paramSpace, toModelSpace, type ParamSpace, type ParzenEstimatorOptions } from "./parzen-estimator.js";
+import { ParzenEstimator, fromModelSpace, paramSpace, type ParamSpace, type ParzenEstimatorOptions } from "./parzen-estimator.js";
 import { CONSTRAINTS_KEY, splitTrials, type TrialSplit } from "./split.js";
 import { IncrementalSplit } from "./split-cache.js";
 import { IncrementalMixture } from "./incremental-mixture.js";
+import type { BucketIndex } from "./bucket-index.js";
+import { bestRatio } from "./ratio-bound.js";
+import { gridLogPdf } from "./grid-density.js";
+import { Columns, StudyTrials, collect, type Collected, type Column, type StudyCache } from "./study-cache.js";
 
 /** Optuna's default γ: the best 10% of the finished trials, at most 25. */
 export function defaultGamma(n: number): number {
@@ -30,7 +34,13 @@ export function hyperoptGamma(n: number): number {
  * newest weigh 1 and the older ones ramp linearly from 1/n up to 1 (Bergstra et al. 2013).
  */
 export function defaultWeights(n: number): Float64Array {
-  const w = new Float64Array(n).fill(1);
+  return defaultWeightsInto(new Float64Array(n));
+}
+
+/** {@link defaultWeights} of `w.length` observations, written into `w`. */
+function defaultWeightsInto(w: Float64Array): Float64Array {
+  const n = w.length;
+  w.fill(1);
   if (n < 25) return w;
   const ramp = n - 25;
   for (let i = 0; i < ramp; i++) w[i] = ramp === 1 ? 1 / n : 1 / n + (i * (1 - 1 / n)) / (ramp - 1);
@@ -113,18 +123,6 @@ const OPTION_NAMES: readonly string[] = [
   "multivariateBandwidth",
 ];
 
-interface StudyCache {
-  /**
-   * The trials TPE reads (complete and pruned, plus running ones with the constant liar), in
-   * number order; the cache is kept while exactly these trial objects are shown.
-   */
-  readonly trials: readonly FrozenTrial[];
-  readonly directionsKey: string;
-  readonly directions: StudyView["directions"];
-  readonly nFinished: number;
-  split: TrialSplit | undefined;
-}
-
 /**
  * Tree-structured Parzen Estimator: Bayesian optimisation with density ratios instead of a
  * surrogate of the objective.
@@ -151,12 +149,17 @@ interface StudyCache {
  * the neighbour-gap bandwidths in a fixed pseudo-random order (not by age, which would skew grid
  * parameters), and exactly tied candidates resolve to the first drawn.
  *
- * Work per trial is O(n · nEICandidates) per parameter with typed arrays, and what can be carried
- * from one trial to the next exactly is: each trial's value of a parameter is extracted once; the
- * split is updated by insertion while the trials only grow (`split-cache.ts`); and the "above"
- * density g(x) of a continuous parameter keeps each observation's bandwidth and normaliser,
- * recomputing only those an insertion changes (`incremental-mixture.ts`). Every cache gives bit for
- * bit what a fresh sampler computes on the same trials (tested in `incremental.test.ts`).
+ * Work per trial is O(n · nEICandidates) per parameter at most, with typed arrays, and what can be
+ * carried from one trial to the next exactly is: the trials TPE reads are rebuilt only from the
+ * first one that changed, and each trial's value of a parameter is extracted once
+ * (`study-cache.ts`); the split is updated by insertion while the trials only grow
+ * (`split-cache.ts`); l(x) of a parameter is reused while its below observations are the same; and
+ * the "above" density g(x) of a continuous parameter keeps each observation's bandwidth and
+ * normaliser, recomputing only those an insertion changes (`incremental-mixture.ts`). Candidates
+ * are then scored against g through lower bounds, so only those that can still win are evaluated
+ * in full (`ratio-bound.ts`), and a grid parameter's g is computed from its merged kernels directly
+ * (`grid-density.ts`). Every shortcut gives bit for bit what a fresh sampler computes on the same
+ * trials (tested in `incremental.test.ts`, `ratio-bound.test.ts`, `grid-density.test.ts`).
  *
  * Reproducible: a seeded sampler's values for a trial depend only on the seed, the trial number,
  * the parameter (or "relative" group) and the trials the study shows.
@@ -187,12 +190,14 @@ export class TPESampler implements Sampler {
   private readonly constraintsFunc: ((trial: FrozenTrial) => readonly number[]) | undefined;
   private readonly warnIndependentSampling: boolean;
   private readonly warned = new Set<string>();
-  private cache: StudyCache | undefined;
-  /** The study's trial array as of the last {@link TPESampler.context} check (element references). */
-  private seen: FrozenTrial[] = [];
+  private readonly studyTrials: StudyTrials;
   private readonly incrementalSplit = new IncrementalSplit();
-  private readonly columns = new Map<string, Column>();
-  private readonly weightMemo = new Map<number, { w: Float64Array; logW: Float64Array }>();
+  private readonly columns = new Columns();
+  /** The default weights (and logs) last used for the below (0) and above (1) observations, in reused memory. */
+  private readonly weightMemo: { n: number; buf: Float64Array }[] = [
+    { n: -1, buf: new Float64Array(0) },
+    { n: -1, buf: new Float64Array(0) },
+  ];
 
   constructor(options: TPESamplerOptions = {}) {
     const bad = (msg: string): never => {
@@ -231,6 +236,7 @@ export class TPESampler implements Sampler {
     this.multivariate = multivariate;
     this.group = group;
     this.constantLiar = options.constantLiar ?? false;
+    this.studyTrials = new StudyTrials(this.constantLiar);
     this.constraintsFunc = options.constraintsFunc;
     this.warnIndependentSampling = options.warnIndependentSampling ?? true;
     this.params = {
@@ -320,62 +326,9 @@ export class TPESampler implements Sampler {
     study.setTrialSystemAttr(trial.number, CONSTRAINTS_KEY, [...c]);
   }
 
-  /**
-   * The trials TPE reads and their split, rebuilt only when one of them changed: trials that are
-   * running (without the constant liar), waiting or failed may change freely. Trial objects are
-   * immutable, so comparing references is enough. The check compares the study's trial array
-   * with the one seen last, element by element: an unchanged element needs no property read, so a
-   * trial's several suggests cost one cheap pass each.
-   */
+  /** The trials TPE reads, rebuilt only when one of them changed (see {@link StudyTrials}). */
   private context(study: StudyView): StudyCache {
-    const all = study.getTrials();
-    const directionsKey = study.directions.join();
-    const liar = this.constantLiar;
-    const read = (t: FrozenTrial | undefined): boolean =>
-      t !== undefined && (t.state === "complete" || t.state === "pruned" || (liar && t.state === "running"));
-    const c = this.cache;
-    const seen = this.seen;
-    if (c && c.directionsKey === directionsKey) {
-      let same = true;
-      const n = all.length;
-      const m = seen.length;
-      for (let i = 0; i < n; i++) {
-        const t = all[i] as FrozenTrial;
-        if (i < m) {
-          const old = seen[i];
-          if (old === t) continue;
-          if (read(old) || read(t)) {
-            same = false;
-            break;
-          }
-          seen[i] = t;
-        } else {
-          if (read(t)) {
-            same = false;
-            break;
-          }
-          seen.push(t);
-        }
-      }
-      if (same && m > n) {
-        for (let i = n; i < m; i++) if (read(seen[i])) same = false;
-        if (same) seen.length = n;
-      }
-      if (same) return c;
-    }
-    const trials: FrozenTrial[] = [];
-    let nFinished = 0;
-    for (const t of all) {
-      const s = t.state;
-      if (s === "complete" || s === "pruned") {
-        trials.push(t);
-        nFinished++;
-      } else if (liar && s === "running") trials.push(t);
-    }
-    this.seen = all.slice();
-    const fresh: StudyCache = { trials, directionsKey, directions: study.directions, nFinished, split: undefined };
-    this.cache = fresh;
-    return fresh;
+    return this.studyTrials.get(study);
   }
 
   private splitOf(ctx: StudyCache): TrialSplit {
@@ -386,7 +339,7 @@ export class TPESampler implements Sampler {
     }
     const nBelow = Math.min(Math.floor(g), ctx.nFinished);
     if (this.constraintsFunc === undefined && !this.constantLiar) {
-      ctx.split = this.incrementalSplit.split(ctx.trials, ctx.directions, nBelow);
+      ctx.split = this.incrementalSplit.split(ctx.trials, ctx.directions, nBelow, ctx);
       if (ctx.split) return ctx.split;
     }
     ctx.split = splitTrials(ctx.trials, ctx.directions, nBelow, {
@@ -394,6 +347,16 @@ export class TPESampler implements Sampler {
       constantLiar: this.constantLiar,
     });
     return ctx.split;
+  }
+
+  private readonly scratchI32s: Int32Array[] = [];
+  private scratchI32(slot: number, n: number): Int32Array {
+    let b = this.scratchI32s[slot];
+    if (b === undefined || b.length < n) {
+      b = new Int32Array(Math.max(n, 2 * (b?.length ?? 256)));
+      this.scratchI32s[slot] = b;
+    }
+    return b;
   }
 
   private readonly scratchBufs: Float64Array[] = [];
@@ -406,19 +369,25 @@ export class TPESampler implements Sampler {
     return b;
   }
 
-  /** Observation weights for n observations; the default ones memoised with their logs. */
-  private weightsOf(n: number): { w: ArrayLike<number>; logW: Float64Array | undefined } {
+  /**
+   * Observation weights for n observations; the default ones with their logs, memoised per side
+   * (`slot` 0: below, 1: above) in memory reused from trial to trial (valid until the side's next call).
+   */
+  private weightsOf(n: number, slot: 0 | 1): { w: ArrayLike<number>; logW: Float64Array | undefined } {
     if (this.weights !== defaultWeights) return { w: this.weights(n), logW: undefined };
-    let hit = this.weightMemo.get(n);
-    if (hit === undefined) {
-      const w = defaultWeights(n);
-      const logW = new Float64Array(n);
-      for (let i = 0; i < n; i++) logW[i] = Math.log(w[i] as number);
-      hit = { w, logW };
-      if (this.weightMemo.size >= 8) this.weightMemo.clear();
-      this.weightMemo.set(n, hit);
+    const memo = this.weightMemo[slot] as { n: number; buf: Float64Array };
+    if (memo.buf.length < 2 * n) {
+      memo.buf = new Float64Array(Math.max(2 * n, 2 * memo.buf.length));
+      memo.n = -1;
     }
-    return hit;
+    const w = memo.buf.subarray(0, n);
+    const logW = memo.buf.subarray(n, 2 * n);
+    if (memo.n !== n) {
+      defaultWeightsInto(w);
+      for (let i = 0; i < n; i++) logW[i] = Math.log(w[i] as number);
+      memo.n = n;
+    }
+    return { w, logW };
   }
 
   /**
@@ -427,18 +396,45 @@ export class TPESampler implements Sampler {
    * parameter of `spaces` (a conditional parameter's l and g see only the trials where it is
    * active), weighted by their number.
    */
-  private estimators(ctx: StudyCache, spaces: readonly ParamSpace[]): { l: ParzenEstimator; logG: (points: readonly Float64Array[]) => Float64Array; nBelow: number; nAbove: number } {
+  private estimators(ctx: StudyCache, spaces: readonly ParamSpace[]): { l: ParzenEstimator; g: AboveDensity; nBelow: number; nAbove: number } {
     const split = this.splitOf(ctx);
-    const columns = spaces.map((sp) => refreshColumn(this.columns, sp, ctx.trials));
+    const columns = spaces.map((sp) => this.columns.get(sp, ctx));
     const values = columns.map((c) => c.values);
-    const below = collect(values, split.below, this.scratch(0, spaces.length * split.below.length));
-    const above = collect(values, split.above, this.scratch(1, spaces.length * split.above.length));
-    const wBelow = split.belowWeights ? { w: Float64Array.from(below.kept, (j) => split.belowWeights?.[j] as number), logW: undefined } : this.weightsOf(below.n);
-    const wAbove = this.weightsOf(above.n);
-    const l = new ParzenEstimator(spaces, below.obs, wBelow.w, this.estimatorOptions, wBelow.logW);
-    // g is evaluated at once by the caller (its observations sit in a scratch buffer).
-    const logG = (points: readonly Float64Array[]): Float64Array => this.aboveLogPdf(ctx, split, spaces, columns, above, wAbove, points);
-    return { l, logG, nBelow: below.n, nAbove: above.n };
+    const below = collect(values, split.below, this.scratch(0, spaces.length * split.below.length), this.scratchI32(0, split.below.length));
+    const above = collect(values, split.above, this.scratch(1, spaces.length * split.above.length), this.scratchI32(1, split.above.length));
+    const wBelow = split.belowWeights ? { w: Float64Array.from(below.kept, (j) => split.belowWeights?.[j] as number), logW: undefined } : this.weightsOf(below.n, 0);
+    const wAbove = this.weightsOf(above.n, 1);
+    const l = this.belowDensity(split, spaces, columns, below, wBelow);
+    return { l, g: this.aboveDensity(split, spaces, columns, above, wAbove), nBelow: below.n, nAbove: above.n };
+  }
+
+  /**
+   * TPE's l(x). With one parameter and the default weights it is kept in the column and reused
+   * while the below observations are the same ones (the usual case once the best trials settle):
+   * an estimator is a pure function of its observations, weights and options.
+   */
+  private belowDensity(
+    split: TrialSplit,
+    spaces: readonly ParamSpace[],
+    columns: readonly Column[],
+    below: Collected,
+    wBelow: { w: ArrayLike<number>; logW: Float64Array | undefined },
+  ): ParzenEstimator {
+    const column = columns[0] as Column;
+    if (spaces.length !== 1 || wBelow.logW === undefined) return new ParzenEstimator(spaces, below.obs, wBelow.w, this.estimatorOptions, wBelow.logW);
+    const n = below.n;
+    const ids = this.scratchI32(3, n).subarray(0, n);
+    const columnIds = column.ids;
+    for (let j = 0; j < n; j++) ids[j] = columnIds[split.below[below.kept[j] as number] as number] as number;
+    const last = column.below;
+    if (last !== undefined && last.ids.length === n) {
+      let same = true;
+      for (let j = 0; j < n && same; j++) same = last.ids[j] === ids[j];
+      if (same) return last.estimator;
+    }
+    const estimator = new ParzenEstimator(spaces, below.obs, wBelow.w, this.estimatorOptions, wBelow.logW);
+    column.below = { ids: ids.slice(), estimator };
+    return estimator;
   }
 
   /**
@@ -448,14 +444,14 @@ export class TPESampler implements Sampler {
    */
   logDensities(study: StudyView, distributions: Record<string, Distribution>, points: readonly Float64Array[]): { logL: Float64Array; logG: Float64Array; nBelow: number; nAbove: number } {
     const spaces = Object.entries(distributions).map(([name, d]) => paramSpace(name, d));
-    const { l, logG, nBelow, nAbove } = this.estimators(this.context(study), spaces);
-    const g = logG(points);
-    return { logL: l.logPdf(points), logG: g, nBelow, nAbove };
+    const { l, g, nBelow, nAbove } = this.estimators(this.context(study), spaces);
+    const logG = g.logPdf(points);
+    return { logL: l.logPdf(points), logG, nBelow, nAbove };
   }
 
   /** One TPE step over `spaces` (sampled jointly): internal values in the order of `spaces`. */
   private sampleTPE(ctx: StudyCache, spaces: readonly ParamSpace[], rng: Random): number[] {
-    const { l, logG } = this.estimators(ctx, spaces);
+    const { l, g } = this.estimators(ctx, spaces);
     const candidates = l.sample(rng, this.nEICandidates);
     // Score log-scaled ints at the integers they will become (as Optuna does): scoring the
     // unrounded point let a log-int collapse onto its lower bound.
@@ -464,141 +460,74 @@ export class TPESampler implements Sampler {
       const column = candidates[d] as Float64Array;
       for (let i = 0; i < column.length; i++) column[i] = Math.log(fromModelSpace(sp, column[i] as number));
     });
-    const ll = l.logPdf(candidates);
-    const lg = logG(candidates);
-    let best = 0;
-    let bestScore = -Infinity;
-    for (let i = 0; i < this.nEICandidates; i++) {
-      const s = (ll[i] as number) - (lg[i] as number);
-      if (s > bestScore) {
-        bestScore = s;
-        best = i;
-      }
-    }
+    const best = g.best(l.logPdf(candidates), candidates);
     return spaces.map((sp, d) => fromModelSpace(sp, (candidates[d] as Float64Array)[best] as number));
   }
 
   /**
-   * log g(x) at the candidates: for one continuous parameter (univariate bandwidths, magic clip,
-   * prior, default weights) from the column's {@link IncrementalMixture}, which gives the same
-   * values as a fresh estimator without rebuilding it; otherwise from a fresh estimator.
+   * TPE's g(x): for one continuous parameter (univariate bandwidths, magic clip, prior, default
+   * weights) from the column's {@link IncrementalMixture}, which gives the same values as a fresh
+   * estimator without rebuilding it, and scores candidates through its bucket index's bounds;
+   * otherwise a fresh estimator. Built on first use, after l is done with: it lives in memory that
+   * is reused (the observations in scratch, a transient estimator), so it is used at once.
    */
-  private aboveLogPdf(
-    ctx: StudyCache,
+  private aboveDensity(
     split: TrialSplit,
     spaces: readonly ParamSpace[],
     columns: readonly Column[],
     above: Collected,
     wAbove: { w: ArrayLike<number>; logW: Float64Array | undefined },
-    candidates: readonly Float64Array[],
-  ): Float64Array {
+  ): AboveDensity {
     const opts = this.estimatorOptions;
     const sp = spaces[0] as ParamSpace;
     const column = columns[0] as Column;
-    if (spaces.length === 1 && sp.kind === "continuous" && !opts.multivariate && opts.considerMagicClip && opts.considerPrior && wAbove.logW !== undefined) {
-      column.mixture ??= new IncrementalMixture(sp, opts.considerEndpoints, opts.widthWeightedKernels === true, opts.priorWeight);
-      const trials = ctx.trials;
-      const positions = split.above;
-      const kept = above.kept;
-      const ids = (j: number): unknown => trials[positions[kept[j] as number] as number];
-      const lg = column.mixture.logPdf(ids, above.obs[0] as Float64Array, wAbove.w, wAbove.logW, candidates[0] as Float64Array);
-      if (lg !== undefined) return lg;
+    const logW = wAbove.logW;
+    if (spaces.length === 1 && sp.kind === "continuous" && !opts.multivariate && opts.considerMagicClip && opts.considerPrior && logW !== undefined) {
+      const mixture = (column.mixture ??= new IncrementalMixture(sp, opts.considerEndpoints, opts.widthWeightedKernels === true, opts.priorWeight));
+      const index = (): BucketIndex | undefined => {
+        const positions = split.above;
+        const kept = above.kept;
+        const ids = this.scratchI32(2, kept.length).subarray(0, kept.length);
+        const columnIds = column.ids;
+        for (let j = 0; j < kept.length; j++) ids[j] = columnIds[positions[kept[j] as number] as number] as number;
+        return mixture.index(ids, above.obs[0] as Float64Array, wAbove.w, logW);
+      };
+      const fresh = (): ParzenEstimator => new ParzenEstimator(spaces, above.obs, wAbove.w, opts, logW, true);
+      return {
+        logPdf: (points) => index()?.logPdf(points[0] as Float64Array) ?? fresh().logPdf(points),
+        best: (ll, points) => {
+          const ix = index();
+          if (ix === undefined) return bestScore(ll, fresh().logPdf(points));
+          const { bounds, halfWidth } = mixture.bounds(ix);
+          return bestRatio(ix, bounds, ll, points[0] as Float64Array, halfWidth);
+        },
+      };
     }
-    return new ParzenEstimator(spaces, above.obs, wAbove.w, opts, wAbove.logW).logPdf(candidates);
+    const fresh = (points: readonly Float64Array[]): Float64Array =>
+      (spaces.length === 1 ? gridLogPdf(sp, above.obs[0] as Float64Array, wAbove.w, opts, points[0] as Float64Array) : undefined) ??
+      new ParzenEstimator(spaces, above.obs, wAbove.w, opts, wAbove.logW, true).logPdf(points);
+    return { logPdf: fresh, best: (ll, points) => bestScore(ll, fresh(points)) };
   }
 }
 
-/**
- * A parameter's observations in model space (NaN where a trial lacks it), aligned with the trials
- * TPE reads. Kept across calls and refreshed by reference comparison: finished trials are immutable
- * and new ones are appended, so each trial's value is extracted once per parameter and distribution.
- */
-interface Column {
-  refs: FrozenTrial[];
-  values: Float64Array;
-  /** The parameter's incremental "above" mixture, when it is used. */
-  mixture?: IncrementalMixture;
+/** g(x) of one TPE step, to be used at once (see `aboveDensity`). */
+interface AboveDensity {
+  /** log g at the points (one array per parameter). */
+  logPdf(points: readonly Float64Array[]): Float64Array;
+  /** The index of the point with the largest ll − log g, the first on ties (0 when none beats −∞). */
+  best(ll: Float64Array, points: readonly Float64Array[]): number;
 }
 
-/** At most this many (parameter, distribution) columns are cached; beyond, the cache restarts. */
-const MAX_COLUMNS = 256;
-
-function refreshColumn(columns: Map<string, Column>, space: ParamSpace, trials: readonly FrozenTrial[]): Column {
-  const key = `${space.name}\u0000${JSON.stringify(space.distribution)}`;
-  let c = columns.get(key);
-  if (c === undefined) {
-    if (columns.size >= MAX_COLUMNS) columns.clear();
-    c = { refs: [], values: new Float64Array(Math.max(64, trials.length)) };
-    columns.set(key, c);
-  }
-  const n = trials.length;
-  if (c.values.length < n) {
-    const grown = new Float64Array(Math.max(n, 2 * c.values.length));
-    grown.set(c.values);
-    c.values = grown;
-  }
-  const { refs, values } = c;
-  for (let i = 0; i < n; i++) {
-    const t = trials[i] as FrozenTrial;
-    if (refs[i] !== t) {
-      refs[i] = t;
-      values[i] = observe(t, space);
+/** The index of the largest ll[i] − lg[i], the first on ties (0 when none is larger than −∞). */
+function bestScore(ll: Float64Array, lg: Float64Array): number {
+  let best = 0;
+  let bestScore = -Infinity;
+  for (let i = 0; i < ll.length; i++) {
+    const s = (ll[i] as number) - (lg[i] as number);
+    if (s > bestScore) {
+      bestScore = s;
+      best = i;
     }
   }
-  if (refs.length > n) refs.length = n;
-  return c;
-}
-
-/**
- * Observations of `spaces` from the trials at `positions` that have them all (columns from
- * {@link refreshColumn}), written into `scratch` (the estimators copy what they keep).
- */
-interface Collected {
-  readonly n: number;
-  readonly obs: Float64Array[];
-  /** Indices into the positions of the trials kept (those with every parameter). */
-  readonly kept: Int32Array;
-}
-
-function collect(columns: readonly Float64Array[], positions: Int32Array, scratch: Float64Array): Collected {
-  const m = positions.length;
-  const D = columns.length;
-  const buf = scratch;
-  const obs = columns.map((_, d) => buf.subarray(d * m, (d + 1) * m));
-  const kept = new Int32Array(m);
-  let n = 0;
-  outer: for (let j = 0; j < m; j++) {
-    const pos = positions[j] as number;
-    for (let d = 0; d < D; d++) {
-      const v = (columns[d] as Float64Array)[pos] as number;
-      if (v !== v) continue outer;
-      (obs[d] as Float64Array)[n] = v;
-    }
-    kept[n] = j;
-    n++;
-  }
-  return { n, obs: obs.map((o) => o.subarray(0, n)), kept: kept.subarray(0, n) };
-}
-
-/** A trial's value of a parameter in model space, or NaN when it has none inside this distribution. */
-function observe(t: FrozenTrial, space: ParamSpace): number {
-  const x = t.internalParams[space.name];
-  if (x === undefined) return NaN;
-  const d = space.distribution;
-  if (d.kind === "categorical") {
-    const td = t.distributions[space.name];
-    if (td === d || (td !== undefined && td.kind === "categorical" && sameChoices(td.choices, d.choices))) return toModelSpace(space, x);
-    // Observed under other choices: match by value.
-    const external = t.params[space.name];
-    const i = d.choices.indexOf(external as never);
-    return i < 0 ? NaN : i;
-  }
-  return toModelSpace(space, x);
-}
-
-function sameChoices(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return best;
 }

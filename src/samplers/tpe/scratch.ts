@@ -29,7 +29,6 @@ export function tmpI32(slot: number, n: number): Int32Array {
 
 // Float64 slots.
 export const F_ACC = 0;
-export const F_ZEROS = 1;
 export const F_WEIGHTS = 2;
 export const F_MINV = 3;
 export const F_MAXV = 4;
@@ -39,6 +38,16 @@ export const F_SIGMA = 7;
 export const F_SORT_OBS = 8;
 export const F_SORT_W = 9;
 export const F_SORT_LOGW = 10;
+/** Slots of a transient estimator's own arrays (see the ParzenEstimator's `transient`). */
+export const F_T_KERNELS = 11;
+export const F_T_WEIGHTS = 12;
+export const F_TAYLOR_TERM = 13;
+export const F_TAYLOR_DELTA = 14;
+export const F_BOUND_TERM = 15;
+export const F_BOUND_DELTA = 16;
+export const F_GRID_W = 17;
+export const F_GRID_MU = 18;
+export const F_GRID_SUM = 19;
 
 // Int32 slots.
 export const I_COUNT = 0;
@@ -47,15 +56,15 @@ export const I_MAXI = 2;
 export const I_BUCKET = 3;
 export const I_SLOT = 4;
 export const I_PERM = 5;
+export const I_T_KERNELS = 6;
+export const I_T_START = 7;
+export const I_MINK = 8;
+export const I_MAXK = 9;
+export const I_GRID_CLASS = 10;
+export const I_GRID_KEEP = 11;
+export const I_GRID_MU2 = 12;
 
 /** Scratch for a log-sum-exp's terms. */
 export function scratchOf(n: number): Float64Array {
   return tmpF64(F_ACC, n);
-}
-
-/** n zeros (pooled: valid until the next call). */
-export function ZEROS(n: number): Float64Array {
-  const z = tmpF64(F_ZEROS, n);
-  z.fill(0, 0, n);
-  return z;
 }

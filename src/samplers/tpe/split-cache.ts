@@ -30,17 +30,26 @@ export class IncrementalSplit {
   private loss = new Float64Array(64);
   /** Per position, pruned trials only: minus the last reported step (1 when none). */
   private negStep = new Float64Array(64);
+  /** Scratch of `split`: 2 below, 1 above, 0 neither, per position. */
+  private flag = new Uint8Array(64);
 
   /**
    * The split of `trials` (complete and pruned trials only, in number order) with the `nBelow`
    * best below, or undefined when this case is not handled incrementally.
    */
-  split(trials: readonly FrozenTrial[], directions: readonly StudyDirection[], nBelow: number): TrialSplit | undefined {
+  split(
+    trials: readonly FrozenTrial[],
+    directions: readonly StudyDirection[],
+    nBelow: number,
+    /** Optional: a list `trials` replaced and how many leading entries they share (the same objects), so those need no comparison. */
+    hint?: { readonly previous: readonly FrozenTrial[] | undefined; readonly shared: number },
+  ): TrialSplit | undefined {
     if (directions.length !== 1) return undefined;
     const direction = directions[0] as StudyDirection;
     let from = 0;
     const old = this.trials;
     if (direction === this.direction && old.length <= trials.length) {
+      if (hint !== undefined && hint.previous === old) from = Math.min(hint.shared, old.length);
       while (from < old.length && old[from] === trials[from]) from++;
     }
     if (from < old.length || direction !== this.direction) {
@@ -91,7 +100,8 @@ export class IncrementalSplit {
     this.trials = trials;
 
     const n = trials.length;
-    const flag = new Uint8Array(n);
+    if (this.flag.length < n) this.flag = new Uint8Array(Math.max(n, 2 * this.flag.length));
+    const flag = this.flag.fill(0, 0, n);
     let remaining = Math.max(0, Math.floor(nBelow));
     let nb = 0;
     for (const list of [this.complete, this.pruned]) {
