@@ -135,3 +135,14 @@ test("pruning networks that run inside onnxruntime in worker threads stops them 
   assert.ok(pruned.every((c) => c.fidelity !== undefined && c.fidelity.reached < c.fidelity.max));
   assert.ok(r.record.champion !== undefined);
 });
+
+test("with two jobs, generations are numbered 0, 1, 2, … and each one beats the one before (promotions are serialised)", async () => {
+  // Naive Bayes first (log-loss ~0.3 on this data) and then kNN and linear (~0.1 and ~0.07): later
+  // results are clearly better, so there are several promotions, two of which may arrive together.
+  const r = await runImprovement({ dataPath: "data/breast_cancer.csv", target: "target", budgetTrials: 10, outDir: out(), seed: 5, jobs: 2, families: ["naive-bayes", "knn", "linear"] });
+  const gens = r.record.generations;
+  assert.ok(gens.length >= 2, `expected at least two generations, got ${gens.length}`);
+  assert.deepEqual(gens.map((g) => g.generation), gens.map((_, i) => i), "one generation per number, in order");
+  for (let g = 1; g < gens.length; g++) assert.ok(gens[g]!.score < gens[g - 1]!.score, `generation ${g} (${gens[g]!.score}) must beat ${gens[g - 1]!.score}`);
+  assert.equal(r.record.champion?.generation, gens.length - 1);
+});

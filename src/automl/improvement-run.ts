@@ -246,6 +246,13 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
     if (d.promote) await promote(c, { mean: d.improvement, ci: d.ci, pValue: d.pValue, test: d.test });
   };
 
+  let gateQueue: Promise<void> = Promise.resolve();
+  const serially = (work: () => Promise<void>): Promise<void> => {
+    const next = gateQueue.then(work);
+    gateQueue = next.catch(() => undefined);
+    return next;
+  };
+
   const maybeEnsemble = async (): Promise<void> => {
     const top = state.ensembleLibrary(8, 2);
     if (top.length < 2) return;
@@ -314,8 +321,13 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
       state.trials.push(e);
       await audit.append({ actor: "ouro run", action: "evaluation", subject: `${subject}/trial:${trial.number}`, details: { score: v.mean, ci: [v.ci[0], v.ci[1]], foldScores: v.foldScores } });
       options.onEvent?.({ type: "candidate", candidate: record, elapsed: elapsed(), counts: state.counts() });
-      await consider(e);
-      await maybeEnsemble();
+      // Gate decisions, promotions and ensembles run one at a time: with several jobs two results
+      // can arrive while a promotion's refit is awaited, and each must be judged against the
+      // champion that the previous decision left (else both become "generation n").
+      await serially(async () => {
+        await consider(e);
+        await maybeEnsemble();
+      });
       return;
     }
     const pruned = result.status === "pruned";
