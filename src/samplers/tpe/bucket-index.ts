@@ -131,12 +131,7 @@ export class BucketIndex {
     for (let k = s0 + 1; k < e0; k++) if (inv[k] !== iv) return;
     const z = 0.5 * ((this.lo[b] as number) + (this.hi[b] as number));
     if (((this.hi[b] as number) - z) * iv > 0.25) return;
-    let C = -Infinity;
-    for (let k = s0; k < e0; k++) {
-      const d = ((mu[k] as number) - z) * iv;
-      const v = (c[k] as number) - 0.5 * d * d;
-      if (v > C) C = v;
-    }
+    const C = peakLogTerm(mu, c, s0, e0, z, iv);
     // A_p = Σ_k term_k,p with term_k,0 = exp(c_k − ½δ_k² − C) and term_k,p+1 = term_k,p · δ_k/(p + 1),
     // summed in kernel order: one coefficient at a time over all kernels, so the kernels' chains of
     // multiplications and divisions overlap instead of waiting on each other.
@@ -236,4 +231,18 @@ export class BucketIndex {
     }
     return m === -Infinity ? -Infinity : m + Math.log(s);
   }
+}
+
+/**
+ * max_k (c_k − ½((μ_k − z)·iv)²) over kernels s0..e0−1: the largest log-term of a bucket's kernels
+ * at its centre z, subtracted before exponentiating so the Taylor and bound sums cannot overflow.
+ */
+export function peakLogTerm(mu: ArrayLike<number>, c: ArrayLike<number>, s0: number, e0: number, z: number, iv: number): number {
+  let C = -Infinity;
+  for (let k = s0; k < e0; k++) {
+    const d = ((mu[k] as number) - z) * iv;
+    const v = (c[k] as number) - 0.5 * d * d;
+    if (v > C) C = v;
+  }
+  return C;
 }

@@ -2,7 +2,7 @@
  * Picking TPE's candidate without evaluating g at every candidate: cheap, rigorous lower bounds of
  * log g rule most candidates out, and only those that can still win are scored exactly.
  */
-import { SKIP_BELOW, type BucketIndex, type BucketStorage } from "./bucket-index.js";
+import { SKIP_BELOW, peakLogTerm, type BucketIndex, type BucketStorage } from "./bucket-index.js";
 import { expNeg } from "./mixture-math.js";
 import { F_BOUND_DELTA, F_BOUND_TERM, tmpF64 } from "./scratch.js";
 
@@ -135,12 +135,7 @@ export class RatioBounds {
       this.span[b] = NaN;
       return;
     }
-    let C = -Infinity;
-    for (let k = s0; k < e0; k++) {
-      const d = ((mu[k] as number) - z) * iv;
-      const v = (c[k] as number) - 0.5 * d * d;
-      if (v > C) C = v;
-    }
+    const C = peakLogTerm(mu, c, s0, e0, z, iv);
     // Terms more than SKIP_BELOW below the largest are left out (a lower bound may drop terms);
     // the rest use the fast exp. One coefficient at a time over all kernels, so that the kernels'
     // chains of multiplications overlap.
