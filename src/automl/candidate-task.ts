@@ -13,12 +13,13 @@ import { loadCsvDataset } from "../data/load-dataset.js";
 import { holdout, type Fold } from "../data/splits.js";
 import { getMetric } from "../evaluate/metrics/registry.js";
 import "../learners/index.js";
-import { encodeArtifact } from "../learners/artifact.js";
+import { encodeArtifact, type EncodedArtifact } from "../learners/artifact.js";
+import { CrossFitBagModel, type CrossFitBagParams } from "../learners/bag/cross-fit-bag.js";
 import type { Learner, Model, Predictions } from "../learners/learner.js";
 import { createLearner } from "../learners/registry.js";
 import type { TaskContext } from "./runner/task.js";
 import { evaluateCandidate } from "./evaluate-candidate.js";
-import { makeRunFolds } from "./run-folds.js";
+import { crossValidationFolds } from "../data/cv-folds.js";
 
 /** Input of {@link runCandidateTask} (JSON). */
 export interface CandidateTaskInput {
@@ -32,6 +33,13 @@ export interface CandidateTaskInput {
   readonly seed: number;
   /** Modules (absolute URLs) that register extra learner kinds; imported before the learner is built. */
   readonly learnerModules?: readonly string[];
+  /** Send the fold models back as one cross-fitted bag (the model a run promotes). */
+  readonly keepModels?: boolean;
+  /**
+   * With `keepModels`: send them only when the mean score reaches this bar (the run's ensemble
+   * library admission score; encoding deep forests costs tens of MB), in the metric's direction.
+   */
+  readonly keepModelsBar?: { readonly score: number; readonly greaterIsBetter: boolean };
 }
 
 /** Imports the modules that register user-defined learners (once per thread: ESM caches them). */
@@ -47,7 +55,21 @@ export interface CandidateTaskOutput {
   readonly oof: Predictions;
   readonly stepsReached?: number;
   readonly fitSeconds: number;
+  /**
+   * The fold models as an encoded cross-fitted bag (when `keepModels`): a `"bag"` whose spec
+   * (base spec, folds, fold seed, candidate seed) rebuilds exactly these models.
+   */
+  readonly bag?: EncodedArtifact;
 }
+
+/** The cross-fitted bag spec that rebuilds a candidate's fold models (see `CrossFitBagLearner`). */
+export function bagSpecOf(input: Pick<CandidateTaskInput, "spec" | "folds" | "foldSeed" | "seed">): CandidateTaskInput["spec"] & { kind: "bag" } {
+  const params: CrossFitBagParams = { base: input.spec, folds: input.folds, foldSeed: input.foldSeed, seed: input.seed, validationFraction: VALIDATION_FRACTION };
+  return { kind: "bag", params: params as unknown as Record<string, JsonValue> };
+}
+
+/** Fraction of each training fold held out for early stopping, for candidates and bags alike. */
+const VALIDATION_FRACTION = 0.1;
 
 /** The last dataset loaded in this thread; one entry only, so a thread holds one dataset at most. */
 let cached: { key: string; data: Dataset; folds: readonly Fold[] } | undefined;
@@ -69,7 +91,7 @@ export function loadRunData(input: Pick<CandidateTaskInput, "dataPath" | "target
   if (stamp === null || cached?.key !== key) {
     cached = undefined; // let the old dataset be collected while the new one is parsed
     const loaded = loadCsvDataset(input.dataPath, { target: input.target, task: input.task as "binary" | "multiclass" | "regression" });
-    cached = { key, data: loaded.dataset, folds: makeRunFolds(loaded.dataset, input.folds, input.foldSeed) };
+    cached = { key, data: loaded.dataset, folds: crossValidationFolds(loaded.dataset, input.folds, input.foldSeed) };
   }
   return { data: cached.data, folds: cached.folds };
 }
@@ -102,6 +124,8 @@ export async function runCandidateTask(input: CandidateTaskInput, context?: Task
       folds,
       metric: getMetric(input.metric),
       seed: input.seed,
+      validationFraction: VALIDATION_FRACTION,
+      ...(input.keepModels ? { keepModels: true } : {}),
       ...(onStep ? { onStep } : {}),
       ...(signal ? { signal } : {}),
     });
@@ -115,22 +139,26 @@ export async function runCandidateTask(input: CandidateTaskInput, context?: Task
     oof: result.oof,
     ...(result.stepsReached !== undefined ? { stepsReached: result.stepsReached } : {}),
     fitSeconds: result.fitSeconds,
+    ...(result.models && reachesBar(result.mean, input.keepModelsBar) ? { bag: encodeArtifact(new CrossFitBagModel(data.y.task, result.models, bagSpecOf(input).params as unknown as CrossFitBagParams).save()) } : {}),
   };
+}
+
+function reachesBar(score: number, bar: CandidateTaskInput["keepModelsBar"]): boolean {
+  if (bar === undefined) return true;
+  return bar.greaterIsBetter ? score >= bar.score : score <= bar.score;
 }
 
 /** Input of {@link refitCandidateTask}: the candidate and the run's data. */
 export type RefitTaskInput = Omit<CandidateTaskInput, "metric">;
 
 /** A refitted model as an encoded artifact (plain data, so it crosses threads). */
-export interface RefitTaskOutput {
-  readonly json: string;
-  readonly weights: Uint8Array;
-  readonly digest: string;
+export interface RefitTaskOutput extends EncodedArtifact {
   readonly fitSeconds: number;
 }
 
 /**
- * Refits a candidate on all rows (the worker entry point for promotions). Learners with a resource
+ * Refits a candidate on all rows (the worker entry point for promotions with `finalFit: "refit"`,
+ * and for rebuilding a cross-fitted bag whose fold models were not kept). Learners with a resource
  * keep the procedure they were evaluated with: 10% of the rows (stratified, seeded) are held out
  * for early stopping, so the refitted model stops where the cross-validated ones did.
  */

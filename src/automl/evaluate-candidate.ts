@@ -2,14 +2,14 @@
  * Evaluates one candidate pipeline the way every candidate of a run is evaluated: on the run's
  * fixed folds (so paired tests compare like with like), keeping out-of-fold predictions.
  *
- * Learners with a training resource (boosting rounds, epochs) get an inner validation split carved
- * from each training fold (10%, stratified, seeded): early stopping and the multi-fidelity pruner
- * watch that split, never the test fold, so the cross-validated score stays honest. Progress of
+ * Each fold's model is fitted by `fitOnFold` (an inner validation split for learners with a
+ * resource: early stopping and the multi-fidelity pruner watch it, never the test fold). Progress of
  * the first fold is reported to `onStep`, which may throw `TrialPruned` to stop the candidate.
  */
 import { deriveSeed } from "../core/rng.js";
 import { selectDatasetRows, type Dataset } from "../data/dataset.js";
-import { holdout, type Fold } from "../data/splits.js";
+import type { Fold } from "../data/splits.js";
+import { fitOnFold } from "../evaluate/fit-fold.js";
 import type { Metric } from "../evaluate/metrics/registry.js";
 import { PredictionAccumulator } from "../evaluate/predictions.js";
 import { summarizeScores } from "../evaluate/summary.js";
@@ -25,6 +25,8 @@ export interface EvaluateCandidateOptions {
   readonly signal?: AbortSignal;
   /** Fraction of each training fold held out for early stopping (learners with a resource). Default 0.1. */
   readonly validationFraction?: number;
+  /** Return the fold models too (the cross-fitted bag the run may promote). */
+  readonly keepModels?: boolean;
 }
 
 /** What a candidate's evaluation yields. */
@@ -36,6 +38,8 @@ export interface CandidateEvaluation {
   /** Highest step reported in the first fold (the fidelity reached), when the learner reports. */
   readonly stepsReached?: number;
   readonly fitSeconds: number;
+  /** Fold `j`'s model, fitted on `folds[j].train` (when `keepModels`). */
+  readonly models?: readonly Model[];
 }
 
 /** Runs the candidate on every fold; see the module docs. */
@@ -43,23 +47,14 @@ export async function evaluateCandidate(learner: Learner, data: Dataset, options
   const n = data.x.nRows;
   const scores = new Float64Array(options.folds.length);
   const oof = new PredictionAccumulator(n);
-  const useValidation = learner.capabilities.resource !== undefined;
   let steps: number | undefined;
   let fitMs = 0;
   let trainRows = 0;
   let testRows = 0;
+  const models: Model[] = [];
   for (let j = 0; j < options.folds.length; j++) {
     options.signal?.throwIfAborted();
     const fold = options.folds[j]!;
-    const seed = deriveSeed(options.seed, "fold", j);
-    let train = selectDatasetRows(data, fold.train);
-    let validation: Dataset | undefined;
-    if (useValidation && fold.train.length >= 20) {
-      const stratify = train.y.task === "regression" ? undefined : Array.from(train.y.labels, (l) => String(l));
-      const inner = innerSplit(fold.train.length, options.validationFraction ?? 0.1, deriveSeed(seed, "validation"), stratify);
-      validation = selectDatasetRows(train, inner.test);
-      train = selectDatasetRows(train, inner.train);
-    }
     const report =
       j === 0
         ? async (step: number, loss: number): Promise<void> => {
@@ -68,13 +63,14 @@ export async function evaluateCandidate(learner: Learner, data: Dataset, options
           }
         : undefined;
     const t0 = performance.now();
-    const model: Model = await learner.fit(train, {
-      seed,
-      ...(validation ? { validation } : {}),
+    const model = await fitOnFold(learner, data, fold.train, {
+      seed: deriveSeed(options.seed, "fold", j),
+      ...(options.validationFraction !== undefined ? { validationFraction: options.validationFraction } : {}),
       ...(report ? { report } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     fitMs += performance.now() - t0;
+    if (options.keepModels) models.push(model);
     const test = selectDatasetRows(data, fold.test);
     const pred = model.predict(test.x);
     scores[j] = options.metric.compute(test.y, pred, test.weights);
@@ -91,14 +87,6 @@ export async function evaluateCandidate(learner: Learner, data: Dataset, options
     oof: oof.result()!,
     ...(steps !== undefined ? { stepsReached: steps } : {}),
     fitSeconds: fitMs / 1000,
+    ...(options.keepModels ? { models } : {}),
   };
-}
-
-function innerSplit(n: number, fraction: number, seed: number, stratify: readonly string[] | undefined): Fold {
-  try {
-    return holdout(n, fraction, seed, stratify);
-  } catch {
-    // A class too small to stratify: fall back to a plain random split.
-    return holdout(n, fraction, seed);
-  }
 }

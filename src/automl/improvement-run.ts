@@ -13,7 +13,8 @@
  * 6. Ensemble: greedy ensemble selection over the best candidates' out-of-fold predictions is
  *    proposed as a candidate like any other.
  * 7. Gate: a challenger is promoted only when a paired test on the same folds shows it better than
- *    the champion by the margin; each promotion is a generation, refitted on all rows and saved.
+ *    the champion by the margin; each promotion is a generation, saved as the cross-fitted bag of
+ *    the fold models the gate judged (or refitted on all rows: `finalFit`, see `final-model.ts`).
  * 8. When the budget is spent, the champion and the run's files are written.
  *
  * Everything durable lives in the run's storage (SQLite by default): the study (trials, params,
@@ -48,10 +49,11 @@ import { CandidateRunner, type Isolation } from "./candidate-runner.js";
 import { importLearnerModules, type CandidateTaskInput } from "./candidate-task.js";
 import { averagePredictions, selectEnsemble } from "./ensemble-selection.js";
 import { FamilyPruner } from "./family-pruner.js";
+import { FinalModels, type FinalFit } from "./final-model.js";
 import { gateChallenger, type GateTest } from "./gate.js";
 import { getParamImportances } from "../importance/param-importances.js";
 import { profileDataset, type DataProfile } from "./profile.js";
-import { makeRunFolds } from "./run-folds.js";
+import { crossValidationFolds } from "../data/cv-folds.js";
 import { writeRunOutputs } from "./run-outputs.js";
 import type { CandidateRecord, GenerationRecord, RunRecord } from "./run-record.js";
 import { chooseFamily } from "./family-scheduler.js";
@@ -104,6 +106,12 @@ export interface ImprovementRunOptions {
    * categorical of the TPE search). Hyperparameters are TPE's either way.
    */
   readonly familySelection?: "bandit" | "tpe";
+  /**
+   * What a promotion saves: `"bag"` (default), the candidate's cross-validation fold models
+   * averaged, exactly the models the gate judged; or `"refit"`, one model refitted on all rows.
+   * See `final-model.ts`.
+   */
+  readonly finalFit?: FinalFit;
   /** Worker threads (default) or in-process. */
   readonly isolation?: Isolation;
   /** Progress events. */
@@ -145,7 +153,7 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
   if (!metric.tasks.includes(data.y.task)) throw new OuroborosError("invalid-argument", `metric "${metric.name}" does not apply to a ${data.y.task} target; use one of: ${data.y.task === "regression" ? "rmse, mae, r2" : "log_loss, roc_auc, accuracy, balanced_accuracy, f1_macro, mcc"}`);
   const seed = options.seed ?? 0;
   const nFolds = options.folds ?? 5;
-  const folds = makeRunFolds(data, nFolds, deriveSeed(seed, "folds"));
+  const folds = crossValidationFolds(data, nFolds, deriveSeed(seed, "folds"));
   await importLearnerModules(options.learnerModules);
   const families = applicableFamilies(profile, options.families, learnerKinds(), options.extraFamilies);
   if (families.length === 0) throw new OuroborosError("invalid-argument", `no learner family applies: asked for ${options.families?.join(", ") ?? "all"}, task ${data.y.task}`);
@@ -194,18 +202,33 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
   const budgetTimer = Number.isFinite(remainingSeconds) ? setTimeout(() => stop.abort("budget spent"), Math.max(0, deadline - performance.now())) : undefined;
   const elapsed = (): number => previouslyUsed + (performance.now() - started) / 1000;
 
+  const taskInput = { dataPath: options.dataPath, target: options.target, task: data.y.task, folds: nFolds, foldSeed: deriveSeed(seed, "folds"), ...(options.learnerModules ? { learnerModules: options.learnerModules } : {}) };
+  const finals = new FinalModels({ mode: options.finalFit ?? "bag", runner, task: data.y.task, runSeed: seed, taskInput });
+  // The candidates ensemble selection draws from: the 8 best, plus the 2 best of every family.
+  const library = (): Evaluated[] => state.ensembleLibrary(8, 2);
+  const libraryBar = (family: string): CandidateTaskInput["keepModelsBar"] => {
+    const score = state.libraryBar(family, 8, 2);
+    return score === undefined ? undefined : { score, greaterIsBetter: metric.greaterIsBetter };
+  };
+  // Fold models come back only from candidates that can still join the library (see libraryBar).
+  const keepModels = (family: string): Pick<CandidateTaskInput, "keepModels" | "keepModelsBar"> => {
+    if (!finals.keepsFoldModels) return {};
+    const bar = libraryBar(family);
+    return bar === undefined ? { keepModels: true } : { keepModels: true, keepModelsBar: bar };
+  };
+  const recordOf = (id: string): CandidateRecord | undefined => state.trials.find((t) => t.record.id === id)?.record;
+
   const promote = async (c: Evaluated, decision: GenerationRecord["improvement"] | undefined): Promise<void> => {
     const generation = state.generations.length;
-    const refitInput = { dataPath: options.dataPath, target: options.target, task: data.y.task, folds: nFolds, foldSeed: deriveSeed(seed, "folds"), spec: c.record.spec as CandidateTaskInput["spec"], seed: deriveSeed(seed, "refit", c.record.id), ...(options.learnerModules ? { learnerModules: options.learnerModules } : {}) };
-    const refit = await runner.refit(refitInput, new AbortController().signal);
-    if (refit.status !== "ok") {
-      notes.push(`candidate ${c.record.id} passed the gate but could not be refitted on all rows (${refit.reason}); it was not promoted`);
+    const built = await finals.build(c.record, recordOf);
+    if (!built.ok) {
+      notes.push(`candidate ${c.record.id} passed the gate but its final model could not be built (${built.reason}); it was not promoted`);
       return;
     }
     const dir = join(runDir, "generations", String(generation));
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "model.json"), refit.value.json);
-    writeFileSync(join(dir, "weights.bin"), refit.value.weights);
+    writeFileSync(join(dir, "model.json"), built.model.json);
+    writeFileSync(join(dir, "weights.bin"), built.model.weights);
     const g: GenerationRecord = {
       generation,
       candidate: c.record.id,
@@ -216,10 +239,10 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
       ...(decision ? { improvement: decision } : {}),
       at: elapsed(),
       dataDigest,
-      seed: refitInput.seed,
-      artifactDigest: refit.value.digest,
+      seed: built.seed,
+      artifactDigest: built.model.digest,
     };
-    const version = await registry.register({ artifactDigest: refit.value.digest, generation, uri: dir, metadata: { candidate: c.record.id, score: g.score } });
+    const version = await registry.register({ artifactDigest: built.model.digest, generation, uri: dir, metadata: { candidate: c.record.id, score: g.score } });
     await registry.promote(version.version, { reason: decision ? `improvement ${decision.mean.toPrecision(4)} (CI ${decision.ci[0].toPrecision(4)}..${decision.ci[1].toPrecision(4)})` : "generation 0: first candidate to finish" });
     await audit.append({ actor: "ouro run", action: "generation", subject, details: g as unknown as JsonValue });
     state.generations.push(g);
@@ -254,7 +277,7 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
   };
 
   const maybeEnsemble = async (): Promise<void> => {
-    const top = state.ensembleLibrary(8, 2);
+    const top = library();
     if (top.length < 2) return;
     const t0 = performance.now();
     const sel = selectEnsemble(top.map((c) => c.oof), (p) => metric.compute(data.y, p, data.weights), { greaterIsBetter: metric.greaterIsBetter, rounds: 25 });
@@ -294,7 +317,7 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
     const proposed = suggestCandidate(trial, families, profile);
     const reason = (study.getTrials().find((t) => t.number === trial.number)?.userAttrs.reason as string | undefined) ?? `TPE proposal (trial ${trial.number})`;
     await audit.append({ actor: "tpe", action: "proposal", subject: `${subject}/trial:${trial.number}`, details: { family: proposed.family, params: proposed.spec.params as JsonValue, reason } });
-    const input: CandidateTaskInput = { dataPath: options.dataPath, target: options.target, task: data.y.task, folds: nFolds, foldSeed: deriveSeed(seed, "folds"), spec: proposed.spec as CandidateTaskInput["spec"], metric: metric.name, seed: deriveSeed(seed, "candidate", trial.number), ...(options.learnerModules ? { learnerModules: options.learnerModules } : {}) };
+    const input: CandidateTaskInput = { ...taskInput, spec: proposed.spec as CandidateTaskInput["spec"], metric: metric.name, seed: finals.candidateSeed(trial.number), ...keepModels(proposed.family) };
     const t0 = performance.now();
     let lastStep = 0;
     const result = await runner.evaluate(
@@ -319,14 +342,18 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
       await study.tell(trial, Number.isFinite(v.mean) ? v.mean : "fail");
       const e: Evaluated = { record, foldScores: v.foldScores, oof: v.oof };
       state.trials.push(e);
+      if (v.bag) finals.keep(id, v.bag);
       await audit.append({ actor: "ouro run", action: "evaluation", subject: `${subject}/trial:${trial.number}`, details: { score: v.mean, ci: [v.ci[0], v.ci[1]], foldScores: v.foldScores } });
       options.onEvent?.({ type: "candidate", candidate: record, elapsed: elapsed(), counts: state.counts() });
       // Gate decisions, promotions and ensembles run one at a time: with several jobs two results
-      // can arrive while a promotion's refit is awaited, and each must be judged against the
+      // can arrive while a promotion's final model is built, and each must be judged against the
       // champion that the previous decision left (else both become "generation n").
       await serially(async () => {
         await consider(e);
         await maybeEnsemble();
+        // Fold models are held only while their candidate may still be promoted or ensembled.
+        const champ = state.champion?.candidate.record;
+        finals.retain([...library().map((x) => x.record.id), ...(champ ? [champ.id, ...champ.parents] : [])]);
       });
       return;
     }
@@ -408,6 +435,7 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
     budget: { ...(budgetSeconds !== undefined ? { seconds: budgetSeconds } : {}), ...(options.budgetTrials !== undefined ? { trials: options.budgetTrials } : {}), usedSeconds: elapsed() },
     seed,
     folds: folds.length,
+    finalFit: options.finalFit ?? "bag",
     candidates: state.allRecords(study),
     generations: state.generations,
     paramImportance: getParamImportances(study, { evaluator: "ped-anova", conditional: "local", minTrials: 8 }).map((p) => ({ name: p.name, value: p.importance })),

@@ -13,7 +13,9 @@ import { calibrationCurve } from "../evaluate/calibration.js";
 import type { Metric } from "../evaluate/metrics/registry.js";
 import { permutationImportance } from "../evaluate/permutation-importance.js";
 import { readArtifact } from "../learners/artifact.js";
-import type { Predictions } from "../learners/learner.js";
+import { CrossFitBagModel } from "../learners/bag/cross-fit-bag.js";
+import { WeightedEnsembleModel } from "../learners/ensemble/weighted-ensemble.js";
+import type { Model, Predictions } from "../learners/learner.js";
 import { createLearner, loadModel } from "../learners/registry.js";
 import { generatePredictModule } from "./codegen/index.js";
 import { renderReportHtml } from "./report/report-html.js";
@@ -25,7 +27,8 @@ export interface RunOutputsInput {
   readonly record: RunRecord;
   readonly data: Dataset;
   readonly folds: readonly Fold[];
-  readonly champion: { readonly record: CandidateRecord; readonly oof: Predictions };
+  /** The champion's record, out-of-fold predictions and (once loaded) saved model. */
+  readonly champion: { readonly record: CandidateRecord; readonly oof: Predictions; readonly model?: Model };
   readonly loadedSchema: readonly ColumnReport[];
   readonly seed: number;
   readonly metric: Metric;
@@ -50,10 +53,11 @@ export async function writeRunOutputs(input: RunOutputsInput): Promise<RunRecord
     join(champDir, "predict.ts"),
     generatePredictModule(model, { target: input.record.data.target, schema: input.loadedSchema, dataDigest: input.record.data.digest, onWarning: (w) => notes.push(`predict.ts: ${w}`) }),
   );
-  const onnx = (model as { toOnnx?: () => Uint8Array }).toOnnx;
-  if (typeof onnx === "function") writeFileSync(join(champDir, "model.onnx"), onnx.call(model));
+  const onnx = (model as { toOnnx?: () => Uint8Array | undefined }).toOnnx;
+  const onnxBytes = typeof onnx === "function" ? onnx.call(model) : undefined;
+  if (onnxBytes !== undefined) writeFileSync(join(champDir, "model.onnx"), onnxBytes);
 
-  const diagnostics = await championDiagnostics(input, notes);
+  const diagnostics = await championDiagnostics({ ...input, champion: { ...input.champion, model } }, notes);
   const record: RunRecord = { ...input.record, diagnostics, notes: [...input.record.notes, ...notes] };
   writeLeaderboard(runDir, record);
   writeFileSync(join(runDir, "run.json"), JSON.stringify(record, null, 2));
@@ -85,8 +89,9 @@ async function championDiagnostics(input: RunOutputsInput, notes: string[]): Pro
         .map((b) => ({ meanPredicted: b.meanPredicted, fractionPositive: b.fractionPositive, count: b.count }));
     }
   }
-  // Permutation importance on held-out rows: the champion's spec fitted on fold 0's training rows,
-  // scored on its test rows (the refitted champion has seen every row, so it cannot be used).
+  // Permutation importance on held-out rows: the champion's fold-0 model scored on fold 0's test
+  // rows. A cross-fitted bag holds that model already (its folds are the run's); a champion
+  // refitted on all rows has seen every row, so its spec is fitted again on fold 0's training rows.
   // It runs after the budget, so it gets an allowance of its own (a tenth of the budget, 3–30 s):
   // one prediction is timed and the rows and repeats shrink to fit (an ensemble holding kNN and an
   // MLP on wide data otherwise takes minutes); when even 200 rows and one repeat do not fit, the
@@ -95,8 +100,8 @@ async function championDiagnostics(input: RunOutputsInput, notes: string[]): Pro
     const allowanceMs = Math.min(30_000, Math.max(3_000, 100 * (input.record.budget.seconds ?? 60)));
     const started = performance.now();
     const fold = input.folds[0]!;
-    const learner = createLearner(champion.record.spec);
-    const model = await learner.fit(selectDatasetRows(data, fold.train), { seed: deriveSeed(input.seed, "importance"), signal: AbortSignal.timeout(allowanceMs) });
+    const held = input.champion.model ? foldModelOf(input.champion.model, 0) : undefined;
+    const model = held ?? await createLearner(champion.record.spec).fit(selectDatasetRows(data, fold.train), { seed: deriveSeed(input.seed, "importance"), signal: AbortSignal.timeout(allowanceMs) });
     let rows = fold.test.length > 1500 ? fold.test.subarray(0, 1500) : fold.test;
     const nFeatures = data.x.columns.length;
     const t0 = performance.now();
@@ -118,6 +123,21 @@ async function championDiagnostics(input: RunOutputsInput, notes: string[]): Pro
     notes.push(`permutation importance not computed: ${(e as Error).message}`);
   }
   return out;
+}
+
+/**
+ * Fold `j`'s model inside a saved champion: a cross-fitted bag's `j`-th model, or an ensemble of
+ * its bags' `j`-th models; undefined for a model refitted on all rows.
+ */
+export function foldModelOf(model: Model, j: number): Model | undefined {
+  if (model instanceof CrossFitBagModel) return model.members[j];
+  if (model instanceof WeightedEnsembleModel) {
+    const members = model.members.map((m) => foldModelOf(m, j));
+    if (members.some((m) => m === undefined)) return undefined;
+    // Used to predict only (never saved), so the member specs name just the kinds.
+    return new WeightedEnsembleModel(model.task, members as Model[], model.weights, { members: members.map((m, i) => ({ spec: { kind: m!.kind, params: {} }, weight: model.weights[i]! })) });
+  }
+  return undefined;
 }
 
 const csvCell = (v: unknown): string => {

@@ -52,7 +52,7 @@ export interface GenerationRecord {
   readonly at: number;
   readonly dataDigest: string;
   readonly seed: number;
-  /** SHA-256 of the model refitted on all rows at promotion. */
+  /** SHA-256 of the model saved at promotion (the cross-fitted bag, or the refit on all rows). */
   readonly artifactDigest?: string;
 }
 
@@ -81,6 +81,8 @@ export interface RunRecord {
   readonly budget: { readonly seconds?: number; readonly trials?: number; readonly usedSeconds: number };
   readonly seed: number;
   readonly folds: number;
+  /** What promotions saved: the cross-fitted bag of fold models, or a refit on all rows (absent in older records: refit). */
+  readonly finalFit?: "bag" | "refit";
   readonly candidates: readonly CandidateRecord[];
   readonly generations: readonly GenerationRecord[];
   readonly champion?: { readonly candidate: string; readonly family: string; readonly score: number; readonly generation: number; readonly artifactDigest?: string };

@@ -90,6 +90,21 @@ export class RunState {
     return sorted.filter((c) => chosen.has(c));
   }
 
+  /**
+   * The score a new `family` trial must reach to enter {@link ensembleLibrary}(top, perFamily):
+   * the worse of the `top`-th best score overall and the family's `perFamily`-th best; undefined
+   * while either list has room. The bar only rises as trials finish, so a candidate below it when
+   * it starts can never join the library later.
+   */
+  libraryBar(family: string, top: number, perFamily: number): number | undefined {
+    const overall = this.topTrials(top);
+    const own = this.topTrials(this.trials.length).filter((c) => c.record.family === family);
+    if (overall.length < top || own.length < perFamily) return undefined;
+    const a = overall[top - 1]!.record.score!;
+    const b = own[perFamily - 1]!.record.score!;
+    return this.better(a, b) ? b : a;
+  }
+
   counts(): RunCounts {
     return { complete: this.trials.length + this.ensembles.length, pruned: this.pruned, failed: this.failed.length };
   }

@@ -69,6 +69,8 @@ describe("ouro run (CLI)", () => {
     assert.equal(finish.type, "finish");
     runDir = finish.runDir!;
     assert.ok(existsSync(join(runDir, "champion", "predict.ts")));
+    assert.equal((JSON.parse(readFileSync(join(runDir, "run.json"), "utf8")) as { finalFit: string }).finalFit, "bag");
+    assert.equal((JSON.parse(readFileSync(join(runDir, "champion", "model.json"), "utf8")) as { header: { kind: string } }).header.kind.replace("ensemble", "bag"), "bag");
 
     const p = await ouro(["predict", "--model", join(runDir, "champion"), "--data", "iris.csv", "--out", "pred.csv"]);
     assert.equal(p.code, 0, p.stderr);
@@ -97,6 +99,14 @@ describe("ouro run (CLI)", () => {
     const ok = await ouro(["audit", "verify", "--storage", `sqlite:${join(runDir, "ouro.db")}`]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /^audit log OK: \d+ records, head [0-9a-f]{64}/);
+  });
+
+  it("--final-fit refit saves one model refitted on all rows", async () => {
+    const r = await ouro(["run", ...RUN_ARGS, "--families", "linear", "--trials", "2", "--budget", "5m", "--final-fit", "refit"]);
+    assert.equal(r.code, 0, r.stderr);
+    const finish = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as { runDir: string };
+    assert.equal((JSON.parse(readFileSync(join(finish.runDir, "run.json"), "utf8")) as { finalFit: string }).finalFit, "refit");
+    assert.equal((JSON.parse(readFileSync(join(finish.runDir, "champion", "model.json"), "utf8")) as { header: { kind: string } }).header.kind, "linear");
   });
 
   it("audit verify finds an edited record in a run's database", async () => {

@@ -113,9 +113,10 @@ export function runCommand(): Command {
     .option("--min-improvement <x>", "improvement a challenger needs over the champion, in metric units", (v) => Number(v), 0)
     .addOption(new Option("--gate <test>", "paired test that gates promotions").choices(["bootstrap", "corrected-t"]).default("bootstrap"))
     .addOption(new Option("--family-selection <how>", "how the next candidate's learner family is chosen: a bandit over families, or TPE").choices(["bandit", "tpe"]).default("bandit"))
+    .addOption(new Option("--final-fit <how>", "what a promotion saves: the bag of the cross-validation fold models the gate judged, or one model refitted on all rows (smaller, k times faster to predict)").choices(["bag", "refit"]).default("bag"))
     .addOption(new Option("--isolation <mode>", "run candidates in worker threads or in-process").choices(["worker", "none"]).default("worker"))
     .option("--json", "print progress as JSON lines")
-    .action(async (o: { data: string; target: string; budget: string; trials?: number; metric?: string; seed: number; out: string; storage?: string; resume?: string; jobs: number; folds: number; families?: string; trialTimeout?: string; trialMemory: number; minImprovement: number; gate: "bootstrap" | "corrected-t"; familySelection: "bandit" | "tpe"; isolation: "worker" | "none"; json?: boolean }) => {
+    .action(async (o: { data: string; target: string; budget: string; trials?: number; metric?: string; seed: number; out: string; storage?: string; resume?: string; jobs: number; folds: number; families?: string; trialTimeout?: string; trialMemory: number; minImprovement: number; gate: "bootstrap" | "corrected-t"; familySelection: "bandit" | "tpe"; finalFit: "bag" | "refit"; isolation: "worker" | "none"; json?: boolean }) => {
       if (!Number.isInteger(o.seed)) throw new OuroborosError("cli", `--seed must be an integer, but got ${o.seed}`);
       const budgetSeconds = parseDuration(o.budget);
       const controller = new AbortController();
@@ -144,6 +145,7 @@ export function runCommand(): Command {
           minImprovement: o.minImprovement,
           gate: o.gate,
           familySelection: o.familySelection,
+          finalFit: o.finalFit,
           isolation: o.isolation,
           signal: controller.signal,
           onEvent: progressPrinter(o.json === true, budgetSeconds),

@@ -2,6 +2,7 @@
  * The learner zoo: registers every built-in learner kind with the registry and re-exports the
  * contract. Importing this module is what makes `createLearner({kind, params})` know our learners.
  */
+import { crossFitBagFactory } from "./bag/cross-fit-bag.js";
 import { constantLearnerFactory } from "./baseline/constant.js";
 import { weightedEnsembleFactory } from "./ensemble/weighted-ensemble.js";
 import { gbdtLearnerFactory } from "./gbdt/gbdt.js";
@@ -12,8 +13,9 @@ import { mlpLearnerFactory } from "./mlp/mlp.js";
 import { naiveBayesLearnerFactory } from "./naive-bayes/naive-bayes.js";
 import { registerLearner } from "./registry.js";
 
-for (const f of [constantLearnerFactory, gbdtLearnerFactory, linearLearnerFactory, knnLearnerFactory, naiveBayesLearnerFactory, mlpLearnerFactory, weightedEnsembleFactory, randomForestLearnerFactory, extraTreesLearnerFactory]) registerLearner(f);
+for (const f of [constantLearnerFactory, gbdtLearnerFactory, linearLearnerFactory, knnLearnerFactory, naiveBayesLearnerFactory, mlpLearnerFactory, weightedEnsembleFactory, crossFitBagFactory, randomForestLearnerFactory, extraTreesLearnerFactory]) registerLearner(f);
 
+export { CrossFitBagLearner, CrossFitBagModel, crossFitBagFactory, type CrossFitBagParams } from "./bag/cross-fit-bag.js";
 export { ConstantLearner, constantLearnerFactory, type ConstantParams } from "./baseline/constant.js";
 export { WeightedEnsembleLearner, WeightedEnsembleModel, weightedEnsembleFactory, type WeightedEnsembleParams } from "./ensemble/weighted-ensemble.js";
 export { GBDTLearner, gbdtLearnerFactory } from "./gbdt/gbdt.js";

@@ -156,7 +156,7 @@ test("an unsupported model kind is refused with an `unsupported` error naming th
     () => generatePredictModule(mystery),
     (e: unknown) => e instanceof OuroborosError && e.code === "unsupported" && /"mystery"/.test(e.message) && /gbdt/.test(e.message) && /linear/.test(e.message),
   );
-  for (const k of ["constant", "linear", "knn", "naive-bayes", "mlp", "gbdt", "random-forest", "extra-trees", "ensemble"]) assert.ok(codegenKinds().includes(k), k);
+  for (const k of ["constant", "linear", "knn", "naive-bayes", "mlp", "gbdt", "random-forest", "extra-trees", "ensemble", "bag"]) assert.ok(codegenKinds().includes(k), k);
 });
 
 test("a new model kind plugs in through the registry", async () => {

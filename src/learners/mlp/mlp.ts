@@ -26,7 +26,7 @@ import type { Capabilities, FitContext, Learner, Model, Predictions } from "../l
 import { resolveParams, type ParamRule } from "../params.js";
 import type { LearnerFactory } from "../registry.js";
 import { forwardNetwork, softmaxRows } from "./forward.js";
-import { buildInferenceGraph } from "./network-graph.js";
+import { buildInferenceGraph, type InferenceNet } from "./network-graph.js";
 import { scheduledRate, type LRSchedule, type OptimizerKind } from "./optimizers.js";
 import { layerWidths, mlpNetwork, networkBuffers, networkParams, type Activation, type LayerSpec, type NetworkSpec } from "./spec.js";
 import { initialWeights, NetworkTrainer } from "./trainer.js";
@@ -355,8 +355,16 @@ export class MLPModel implements Model {
    * encoded matrix of {@link encode}), output `probabilities` [batch, nClasses] or `values` [batch].
    */
   toOnnx(): Uint8Array {
-    const head = this.task === "regression" ? "squared" : "softmax";
-    return buildInferenceGraph(this.state.spec, head, { weights: this.weights, targetMean: this.state.targetMean, targetScale: this.state.targetScale, inputName: "features" });
+    const net = this.onnxNet();
+    return buildInferenceGraph(net.spec, this.task === "regression" ? "squared" : "softmax", { weights: net.weights, targetMean: this.state.targetMean, targetScale: this.state.targetScale, inputName: "features" });
+  }
+
+  /**
+   * What an ONNX inference graph of this network needs — architecture, weights and target scaling —
+   * for graphs that combine several networks (`buildAveragedInferenceGraph`).
+   */
+  onnxNet(): InferenceNet {
+    return { spec: this.state.spec, weights: this.weights, targetMean: this.state.targetMean, targetScale: this.state.targetScale };
   }
 
   save(): Artifact {

@@ -2,7 +2,7 @@
  * Turns a {@link NetworkSpec} into ONNX graphs: the training graph (forward, loss and, through
  * reverse-mode autodiff, every parameter gradient in one run), the evaluation graph (weights as
  * inputs, for validation during training) and the standalone inference graph (weights baked in as
- * initializers, for export).
+ * initializers, for export), alone or averaged over several networks (a cross-fitted bag).
  *
  * Losses: softmax cross-entropy over the logits, with targets fed as one-hot rows already
  * multiplied by each row's weight (so weighting costs nothing in the graph), or half the weighted
@@ -161,30 +161,80 @@ export interface InferenceGraphOptions {
 export function buildInferenceGraph(spec: NetworkSpec, head: Head, options: InferenceGraphOptions = {}): Uint8Array {
   const g = new Graph("float32");
   const x = g.input(options.inputName ?? "x", ["batch", spec.inputs]);
-  const weights = options.weights;
+  outputHead(g, head, appendInference(g, spec, head, x, inferenceSource(g, spec, options.weights, ""), options));
+  return encodeModel(g.toProto("inference"), { docString: "Ouroboros neural network" });
+}
+
+/** One network of {@link buildAveragedInferenceGraph}: architecture, weights, target scaling. */
+export interface InferenceNet {
+  readonly spec: NetworkSpec;
+  readonly weights: ReadonlyMap<string, Float32Array>;
+  /** Regression: multiply the output by this and add `targetMean`. Default 1 and 0. */
+  readonly targetScale?: number;
+  readonly targetMean?: number;
+}
+
+/**
+ * One standalone inference graph averaging several networks (a cross-fitted bag's fold models):
+ * input `features_j` [batch, nets[j].spec.inputs] feeds network `j` (whose weights are baked in
+ * under the prefix `fold<j>/`), and the output is the plain average of the networks' outputs —
+ * `probabilities` [batch, k] (the mean of their softmax outputs) or `values` [batch] (the mean of
+ * their values in target units), summed in network order and divided by their count.
+ */
+export function buildAveragedInferenceGraph(nets: readonly InferenceNet[], head: Head): Uint8Array {
+  if (nets.length === 0) throw new Error("buildAveragedInferenceGraph: at least one network is needed");
+  const widths = new Set(nets.map((n) => layerWidths(n.spec).get(n.spec.output)));
+  if (widths.size !== 1) throw new Error(`buildAveragedInferenceGraph: the networks' output widths differ (${[...widths].join(", ")})`);
+  const g = new Graph("float32");
+  const xs = nets.map((n, j) => g.input(`features_${j}`, ["batch", n.spec.inputs]));
+  let sum: string | undefined;
+  for (const [j, net] of nets.entries()) {
+    const out = appendInference(g, net.spec, head, xs[j]!, inferenceSource(g, net.spec, net.weights, `fold${j}/`), net);
+    sum = sum === undefined ? out : g.add(sum, out);
+  }
+  outputHead(g, head, g.div(sum!, g.scalar(nets.length)));
+  return encodeModel(g.toProto("inference"), { docString: `Ouroboros neural network: average of ${nets.length} networks` });
+}
+
+/**
+ * Parameters and buffers of an inference pass: graph inputs named as in the spec when `weights` is
+ * absent, else initializers named `${prefix}${name}`. Every one is declared up front so the input
+ * list is stable whatever the layer order.
+ */
+function inferenceSource(g: Graph, spec: NetworkSpec, weights: ReadonlyMap<string, Float32Array> | undefined, prefix: string): Source {
   const seen = new Map<string, string>();
   const source: Source = (name, shape) => {
     let v = seen.get(name);
     if (v !== undefined) return v;
-    if (weights === undefined) v = g.input(name, shape);
+    if (weights === undefined) v = g.input(`${prefix}${name}`, shape);
     else {
       const data = weights.get(name);
       if (data === undefined) throw new Error(`missing weights for ${name}`);
-      v = g.constant(data, shape, name);
+      v = g.constant(data, shape, `${prefix}${name}`);
     }
     seen.set(name, v);
     return v;
   };
-  // Declare every parameter and buffer up front so the input list is stable whatever the layer order.
   for (const p of networkParams(spec)) source(p.name, p.shape);
   for (const b of networkBuffers(spec)) source(b.name, [b.size]);
+  return source;
+}
+
+/**
+ * Appends one network's inference pass on `x`: softmax probabilities [batch, k] or, for the squared
+ * head, values in target units [batch, 1].
+ */
+function appendInference(g: Graph, spec: NetworkSpec, head: Head, x: string, source: Source, scaling: { readonly targetScale?: number; readonly targetMean?: number }): string {
   const z = forward(g, spec, x, false, source, []);
-  if (head === "softmax") {
-    g.output(g.node("Softmax", [z], g.type(z), { axis: { kind: "int", value: -1 } }, "probabilities"));
-  } else {
-    const scaled = g.add(g.mul(z, g.scalar(options.targetScale ?? 1)), g.scalar(options.targetMean ?? 0));
-    const flat = g.reduceSum(scaled, [1], false);
+  if (head === "softmax") return g.node("Softmax", [z], g.type(z), { axis: { kind: "int", value: -1 } });
+  return g.add(g.mul(z, g.scalar(scaling.targetScale ?? 1)), g.scalar(scaling.targetMean ?? 0));
+}
+
+/** Names the head's result as the graph output: `probabilities` [batch, k] or `values` [batch]. */
+function outputHead(g: Graph, head: Head, v: string): void {
+  if (head === "softmax") g.output(g.node("Identity", [v], g.type(v), undefined, "probabilities"));
+  else {
+    const flat = g.reduceSum(v, [1], false);
     g.output(g.node("Identity", [flat], g.type(flat), undefined, "values"));
   }
-  return encodeModel(g.toProto("inference"), { docString: "Ouroboros neural network" });
 }
