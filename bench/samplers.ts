@@ -32,8 +32,8 @@ import { readFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { spawnSync } from "node:child_process";
-import { ensureOptuna, parseArgs, provenance, provenanceLine, PYTHON, writeResults } from "./lib/env.js";
+import { ensureOptuna, parseArgs, provenance, provenanceLine, writeResults } from "./lib/env.js";
+import { ensurePythonModules } from "./lib/python.js";
 import { int } from "./lib/format.js";
 import { checkPoints, evaluate, evaluateFidelity, evaluateMulti, mfProblem, moProblem, problem, spreadPoints, type Params } from "./problems.js";
 import { labelOf, ourSampler } from "./samplers/catalog.js";
@@ -60,12 +60,7 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** Python's `cmaes` module (Optuna's CmaEsSampler backend): installs Debian's python3-cmaes when missing and root. */
 function ensureCmaes(): void {
-  const probe = (): boolean => spawnSync(PYTHON, ["-c", "import cmaes"], { stdio: "ignore" }).status === 0;
-  if (probe()) return;
-  if (process.getuid?.() !== 0) throw new Error("python3-cmaes is not installed and this is not root; run: sudo apt-get install -y python3-cmaes");
-  log("cmaes is missing for /usr/bin/python3: apt-get install -y python3-cmaes");
-  const r = spawnSync("apt-get", ["install", "-y", "python3-cmaes"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-  if (r.status !== 0 || !probe()) throw new Error("apt-get install -y python3-cmaes failed");
+  ensurePythonModules(["cmaes"], ["python3-cmaes"], { update: false });
 }
 
 /** Both languages evaluate every problem of the plan at fixed points; returns how many and the largest difference. */

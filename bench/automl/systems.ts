@@ -3,11 +3,11 @@
  * `train.csv`/`test.csv`: Ouroboros (`runImprovement` in this process, candidates in worker
  * threads, `jobs: 1`) and the Python anchors (`anchors.py` with /usr/bin/python3, one thread).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { copyFileSync, cpSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PYTHON } from "../lib/env.js";
+import { ensurePythonModules, runPythonJson } from "../lib/python.js";
 
 /** System ids, in table order. */
 export const SYSTEMS = ["ouro", "hgb", "xgboost", "optuna_xgboost"] as const;
@@ -49,47 +49,14 @@ export interface SystemOutput {
 const ANCHORS = fileURLToPath(new URL("./anchors.py", import.meta.url));
 const CHILD = fileURLToPath(new URL("./ouro-child.ts", import.meta.url));
 const PACKAGES = ["python3-sklearn", "python3-xgboost", "python3-optuna"];
-/** One thread everywhere: the comparison is single-core on every side. */
-const ENV = { ...process.env, PYTHONWARNINGS: "ignore", OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
 
 /** Makes sure scikit-learn, XGBoost and Optuna import under /usr/bin/python3; installs the Debian packages (root only) if not. */
 export function ensureAnchors(): void {
-  const probe = (): boolean => spawnSync(PYTHON, ["-c", "import sklearn, xgboost, optuna"], { stdio: "ignore" }).status === 0;
-  if (probe()) return;
-  process.stderr.write(`scikit-learn/XGBoost/Optuna missing for ${PYTHON}: running apt-get install -y ${PACKAGES.join(" ")}\n`);
-  if (process.getuid?.() !== 0) throw new Error(`the anchors are not installed and this is not root; run: sudo apt-get update && sudo apt-get install -y ${PACKAGES.join(" ")}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [["update"], ["install", "-y", ...PACKAGES]]) {
-    const r = spawnSync("apt-get", args, { stdio: ["ignore", "ignore", "inherit"], env });
-    if (r.status !== 0) throw new Error(`apt-get ${args.join(" ")} failed with status ${r.status}`);
-  }
-  if (!probe()) throw new Error(`${PACKAGES.join(", ")} were installed but \`${PYTHON} -c 'import sklearn, xgboost, optuna'\` still fails`);
+  ensurePythonModules(["sklearn", "xgboost", "optuna"], PACKAGES);
 }
 
 function runAnchorScript<T>(job: Record<string, unknown>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [ANCHORS], { stdio: ["pipe", "pipe", "pipe"], env: ENV });
-    let out = "";
-    let err = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      err += d;
-      process.stderr.write(d);
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) {
-        reject(new Error(`anchors.py exited with ${code}:\n${err.slice(-2000)}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(out) as T);
-      } catch (e) {
-        reject(new Error(`anchors.py printed no JSON (${String(e)}):\n${out.slice(0, 500)}`));
-      }
-    });
-    child.stdin.end(JSON.stringify(job));
-  });
+  return runPythonJson<T>(ANCHORS, [], JSON.stringify(job));
 }
 
 /** Versions on the anchor side. */

@@ -3,61 +3,24 @@
  * /usr/bin/python3), the machine description and commit written next to every result, and the
  * results folder.
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
+import { ensurePythonModules, runPythonJson } from "./python.js";
 
-export const PYTHON = "/usr/bin/python3";
 const RUNNER = fileURLToPath(new URL("../optuna_runner.py", import.meta.url));
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const RESULTS = fileURLToPath(new URL("../results/", import.meta.url));
 
 /** Makes sure `import optuna` works with /usr/bin/python3, installing python3-optuna with apt-get only if it does not. */
 export function ensureOptuna(): void {
-  const probe = (): boolean => spawnSync(PYTHON, ["-c", "import optuna"], { stdio: "ignore" }).status === 0;
-  if (probe()) return;
-  process.stderr.write("Optuna is missing for /usr/bin/python3: running apt-get update && apt-get install -y python3-optuna\n");
-  if (process.getuid?.() !== 0) {
-    throw new Error("python3-optuna is not installed and this is not root; run: sudo apt-get update && sudo apt-get install -y python3-optuna");
-  }
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [["update"], ["install", "-y", "python3-optuna"]]) {
-    const r = spawnSync("apt-get", args, { stdio: ["ignore", "ignore", "inherit"], env });
-    if (r.status !== 0) throw new Error(`apt-get ${args.join(" ")} failed with status ${r.status}`);
-  }
-  if (!probe()) throw new Error("python3-optuna was installed but `/usr/bin/python3 -c 'import optuna'` still fails");
+  ensurePythonModules(["optuna"], ["python3-optuna"]);
 }
 
 /** Runs one job of `optuna_runner.py` and resolves to its JSON result (stderr progress is passed through). */
 export function runPython<T>(job: Record<string, unknown>, options: { readonly quiet?: boolean } = {}): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [RUNNER], {
-      stdio: ["pipe", "pipe", "pipe"],
-      // One thread each: the two sides run side by side on a 2-core machine.
-      env: { ...process.env, PYTHONWARNINGS: "ignore", OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      err += d;
-      if (!options.quiet) process.stderr.write(d);
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) {
-        reject(new Error(`optuna_runner.py ${String(job["mode"])} exited with ${code}:\n${err.slice(-2000)}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(out) as T);
-      } catch (e) {
-        reject(new Error(`optuna_runner.py printed no JSON (${String(e)}):\n${out.slice(0, 500)}`));
-      }
-    });
-    child.stdin.end(JSON.stringify(job));
-  });
+  return runPythonJson<T>(RUNNER, [], JSON.stringify(job), options);
 }
 
 /** Versions on the Optuna side. */

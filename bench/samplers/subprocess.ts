@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { PYTHON } from "../lib/env.js";
+import { PYTHON } from "../lib/python.js";
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 const RUNNER = fileURLToPath(new URL("./optuna_samplers.py", import.meta.url));

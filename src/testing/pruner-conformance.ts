@@ -29,13 +29,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { OuroborosError } from "../core/errors.js";
-import type { FrozenTrial, StudyDirection } from "../core/frozen-trial.js";
-import type { JsonValue } from "../core/json.js";
 import type { Pruner } from "../core/pruner.js";
-import { Random } from "../core/rng.js";
 import { createPruner, type PrunerSpec } from "../pruners/registry.js";
-import { makeFrozenTrial, StaticStudyView } from "./static-study-view.js";
-import { GuardedStudyView, checkedPrune, finishedTrial, flipDirection, learningCurves, mirror, runSimulation, simulatePruning, type Judge, type PruningMoment, type SimulatedCurve, type SimulatedStudy } from "./pruner-simulation.js";
+import { makeFrozenTrial } from "./static-study-view.js";
+import { GuardedStudyView, checkedPrune, finishedTrial, flipDirection, learningCurves, mirror, runSimulation, type Judge, type PruningMoment, type SimulatedCurve, type SimulatedStudy } from "./pruner-simulation.js";
 
 export { learningCurves, simulatePruning, type PruningMoment, type SimulatedCurve, type SimulatedReport, type SimulatedStudy, type SimulationResult } from "./pruner-simulation.js";
 

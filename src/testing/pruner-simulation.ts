@@ -4,13 +4,10 @@
  * seeded learning-curve generators. Used by `pruner-conformance.ts`.
  */
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
-import { OuroborosError } from "../core/errors.js";
 import type { FrozenTrial, StudyDirection } from "../core/frozen-trial.js";
 import type { JsonValue } from "../core/json.js";
 import type { Pruner } from "../core/pruner.js";
 import { Random } from "../core/rng.js";
-import { createPruner, type PrunerSpec } from "../pruners/registry.js";
 import { makeFrozenTrial, StaticStudyView } from "./static-study-view.js";
 
 
