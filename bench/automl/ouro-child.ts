@@ -62,6 +62,7 @@ export async function runOuroInProcess(job: OuroJob): Promise<OuroChildResult> {
       complete: c.filter((x) => x.state === "complete").length,
       pruned: c.filter((x) => x.state === "pruned").length,
       failed: c.filter((x) => x.state === "fail").length,
+      cancelled: c.filter((x) => x.state === "cancelled").length,
       failures: c.filter((x) => x.state === "fail").map((x) => `${x.id} ${x.family}: ${x.error ?? ""}`.slice(0, 300)),
       generations: rec.generations.map((g) => ({ generation: g.generation, candidate: g.candidate, family: g.family, score: g.score, at: g.at })),
       bestByFamily: bestByFamily(c, rec.metric.greaterIsBetter),

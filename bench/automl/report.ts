@@ -120,8 +120,9 @@ const rankText = (r: number): string => (Number.isInteger(r) ? String(r) : r.toF
 
 function ouroNote(s: SystemResult): string {
   if (s.error !== undefined) return `failed: ${s.error.slice(0, 120)}`;
-  const i = s.info as { champion?: { family?: string; generation?: number }; candidates?: number; pruned?: number; failed?: number };
-  return `${i.champion?.family ?? "?"} (gen ${i.champion?.generation ?? "?"}; ${i.candidates ?? "?"} cand., ${i.pruned ?? 0} pruned, ${i.failed ?? 0} failed)`;
+  const i = s.info as { champion?: { family?: string; generation?: number }; candidates?: number; pruned?: number; failed?: number; cancelled?: number };
+  const cut = i.cancelled === undefined ? "" : ` (+${i.cancelled} cut at the deadline)`;
+  return `${i.champion?.family ?? "?"} (gen ${i.champion?.generation ?? "?"}; ${i.candidates ?? "?"} cand., ${i.pruned ?? 0} pruned, ${i.failed ?? 0} failed${cut})`;
 }
 
 function optunaNote(s: SystemResult): string {

@@ -55,6 +55,8 @@ export interface CandidateTaskOutput {
   readonly oof: Predictions;
   readonly stepsReached?: number;
   readonly fitSeconds: number;
+  /** Where each fold's training settled on the learner's resource (see `Model.resourceUsed`). */
+  readonly stoppedAt?: readonly number[];
   /**
    * The fold models as an encoded cross-fitted bag (when `keepModels`): a `"bag"` whose spec
    * (base spec, folds, fold seed, candidate seed) rebuilds exactly these models.
@@ -139,6 +141,7 @@ export async function runCandidateTask(input: CandidateTaskInput, context?: Task
     oof: result.oof,
     ...(result.stepsReached !== undefined ? { stepsReached: result.stepsReached } : {}),
     fitSeconds: result.fitSeconds,
+    ...(result.stoppedAt ? { stoppedAt: [...result.stoppedAt] } : {}),
     ...(result.models && reachesBar(result.mean, input.keepModelsBar) ? { bag: encodeArtifact(new CrossFitBagModel(data.y.task, result.models, bagSpecOf(input).params as unknown as CrossFitBagParams).save()) } : {}),
   };
 }
@@ -149,7 +152,14 @@ function reachesBar(score: number, bar: CandidateTaskInput["keepModelsBar"]): bo
 }
 
 /** Input of {@link refitCandidateTask}: the candidate and the run's data. */
-export type RefitTaskInput = Omit<CandidateTaskInput, "metric">;
+export type RefitTaskInput = Omit<CandidateTaskInput, "metric"> & {
+  /**
+   * For a learner with a resource: train on all rows for exactly this many rounds/epochs, with
+   * no holdout (the cross-validated fits' stopping point). Without it, a tenth of the rows is held
+   * out for early stopping.
+   */
+  readonly resourceValue?: number;
+};
 
 /** A refitted model as an encoded artifact (plain data, so it crosses threads). */
 export interface RefitTaskOutput extends EncodedArtifact {
@@ -170,7 +180,11 @@ export async function refitCandidateTask(input: RefitTaskInput, context?: TaskCo
   const stop = context ? watchStop(context) : undefined;
   let model: Model;
   try {
-    model = await fitOnAll(learner, data, input.seed, stop?.signal);
+    const resource = learner.capabilities.resource;
+    model =
+      input.resourceValue !== undefined && resource !== undefined
+        ? await createLearner({ kind: input.spec.kind, params: { ...input.spec.params, [resource]: input.resourceValue } }).fit(data, { seed: input.seed, ...(stop ? { signal: stop.signal } : {}) })
+        : await fitOnAll(learner, data, input.seed, stop?.signal);
   } finally {
     stop?.dispose();
   }

@@ -40,6 +40,8 @@ export interface CandidateEvaluation {
   readonly fitSeconds: number;
   /** Fold `j`'s model, fitted on `folds[j].train` (when `keepModels`). */
   readonly models?: readonly Model[];
+  /** Where each fold's training settled on the learner's resource (`Model.resourceUsed`), when it has one. */
+  readonly stoppedAt?: readonly number[];
 }
 
 /** Runs the candidate on every fold; see the module docs. */
@@ -52,6 +54,7 @@ export async function evaluateCandidate(learner: Learner, data: Dataset, options
   let trainRows = 0;
   let testRows = 0;
   const models: Model[] = [];
+  const stoppedAt: number[] = [];
   for (let j = 0; j < options.folds.length; j++) {
     options.signal?.throwIfAborted();
     const fold = options.folds[j]!;
@@ -71,6 +74,8 @@ export async function evaluateCandidate(learner: Learner, data: Dataset, options
     });
     fitMs += performance.now() - t0;
     if (options.keepModels) models.push(model);
+    const used = model.resourceUsed?.();
+    if (used !== undefined) stoppedAt.push(used);
     const test = selectDatasetRows(data, fold.test);
     const pred = model.predict(test.x);
     scores[j] = options.metric.compute(test.y, pred, test.weights);
@@ -88,5 +93,6 @@ export async function evaluateCandidate(learner: Learner, data: Dataset, options
     ...(steps !== undefined ? { stepsReached: steps } : {}),
     fitSeconds: fitMs / 1000,
     ...(options.keepModels ? { models } : {}),
+    ...(stoppedAt.length === k ? { stoppedAt } : {}),
   };
 }

@@ -36,6 +36,12 @@ describe("family scheduler", () => {
     assert.ok(Math.abs(r.get(3)! - 0.6 * (2 / 3)) < 1e-12, `beats 0.5 and 0.9 of three: ${r.get(3)}`);
     assert.equal(r.has(4), false, "pruned by the family's own ASHA: no evidence about the family");
     assert.equal(r.get(5), 0, "failed");
+    // Cut by the deadline (candidate record cancelled) or by a kill (interrupted): no evidence either way.
+    await study.addTrial({ state: "fail", params: { family: "knn" }, distributions: { family: familyDist }, userAttrs: { candidate: { state: "cancelled" } } });
+    await study.addTrial({ state: "fail", params: { family: "knn" }, distributions: { family: familyDist }, failReason: "interrupted (the run was stopped while this candidate was running)" });
+    const rc = familyRewards(study.getTrials(), "minimize");
+    assert.equal(rc.has(6), false, "cancelled");
+    assert.equal(rc.has(7), false, "interrupted");
     const rMax = familyRewards(study.getTrials(), "maximize");
     assert.equal(rMax.get(2), 1, "0.9 is a new best when maximizing");
     assert.equal(rMax.get(1), 0);

@@ -16,7 +16,9 @@
  * whose candidates land near the top keeps a fair share, and a hopeless one earns almost
  * nothing); 0 when failed. Pruned trials earn nothing either way: the family's own ASHA prunes by
  * design most of a family's trials (those behind its other trials at a rung), which says nothing
- * about the family against the others; counting them as failures starved GBDT of proposals. Families are chosen by discounted Thompson sampling over
+ * about the family against the others; counting them as failures starved GBDT of proposals.
+ * Cancelled trials (cut by the deadline, Ctrl-C or a kill) earn nothing either way too: nothing
+ * is known about them. Families are chosen by discounted Thompson sampling over
  * Beta(1 + S, 1 + F) posteriors (Raj and Kalyani 2017), discount 0.95 per trial, so a family that
  * stops improving loses its share within a few dozen trials and one left alone is retried.
  */
@@ -44,6 +46,15 @@ export function familyOf(t: FrozenTrial): string | undefined {
   return typeof fixed?.["family"] === "string" ? fixed["family"] : undefined;
 }
 
+/**
+ * Whether a failed trial was only cut short: its candidate record says `cancelled`, or a resumed
+ * run marked it interrupted (it was running when the process died).
+ */
+function wasCancelled(t: FrozenTrial): boolean {
+  const record = t.userAttrs["candidate"] as { state?: unknown } | undefined;
+  return record?.state === "cancelled" || (t.failReason ?? "").startsWith("interrupted");
+}
+
 /** The reward of every finished trial (see the module docs), by trial number. */
 export function familyRewards(trials: readonly FrozenTrial[], direction: StudyDirection): Map<number, number> {
   const rewards = new Map<number, number>();
@@ -51,7 +62,7 @@ export function familyRewards(trials: readonly FrozenTrial[], direction: StudyDi
   const sorted = [...trials].sort((a, b) => a.number - b.number);
   for (const t of sorted) {
     if (t.state === "fail") {
-      rewards.set(t.number, 0);
+      if (!wasCancelled(t)) rewards.set(t.number, 0);
       continue;
     }
     if (t.state !== "complete" || t.value === undefined || !Number.isFinite(t.value)) continue;

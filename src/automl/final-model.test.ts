@@ -16,6 +16,7 @@ import { loadCsvDataset } from "../data/load-dataset.js";
 import { getMetric } from "../evaluate/metrics/registry.js";
 import { readArtifact, type EncodedArtifact } from "../learners/artifact.js";
 import { CrossFitBagModel } from "../learners/bag/cross-fit-bag.js";
+import { GBDTModel } from "../learners/gbdt/model.js";
 import { WeightedEnsembleModel } from "../learners/ensemble/weighted-ensemble.js";
 import type { Model, Predictions } from "../learners/learner.js";
 import { loadModel } from "../learners/registry.js";
@@ -53,7 +54,7 @@ test("the champion is the bag of the fold models the gate judged: they reproduce
     ["data/penguins.csv", "species", ["gbdt", "linear"]],
     ["data/concrete.csv", "compressive_strength", ["gbdt", "knn"]],
   ] as const) {
-    const r = await runImprovement({ dataPath, target, budgetTrials: 8, outDir: out(), seed: 4, isolation: "none", families });
+    const r = await runImprovement({ dataPath, target, budgetTrials: 8, outDir: out(), seed: 4, isolation: "none", families, finalFit: "bag" });
     const model = loadModel(readArtifact(join(r.runDir, "champion")));
     const champ = r.record.champion!;
     promoted.push(...r.record.generations.map((g) => g.family));
@@ -72,6 +73,7 @@ test("the champion is the bag of the fold models the gate judged: they reproduce
 test("a bag rebuilt from its spec (nothing kept, as after --resume) is byte-identical to the kept one; refit mode saves one model", async () => {
   const dataPath = "data/penguins.csv";
   const r = await runImprovement({ dataPath, target: "species", budgetTrials: 5, outDir: out(), seed: 9, isolation: "none", families: ["gbdt", "linear"] });
+  assert.equal(r.record.finalFit, "bag", "auto: a bag for classification");
   // Generation 0 is always a proposed candidate (the first to finish), promoted from kept fold models.
   const g0 = r.record.generations[0]!;
   const trial = r.record.candidates.find((c) => c.id === g0.candidate)!;
@@ -97,6 +99,35 @@ test("a bag rebuilt from its spec (nothing kept, as after --resume) is byte-iden
   assert.ok(!(champion instanceof CrossFitBagModel) && foldModelOf(champion, 0) === undefined, `refit mode saves a single model, got ${champion.kind}`);
   // The same candidates were evaluated either way; only what is saved differs.
   assert.deepEqual(refitRun.record.candidates.map((c) => c.score), r.record.candidates.map((c) => c.score));
+});
+
+test("auto on regression refits each member on all rows, boosting for the folds' mean stopping round × 1.1", async () => {
+  const r = await runImprovement({ dataPath: "data/concrete.csv", target: "compressive_strength", budgetTrials: 8, outDir: out(), seed: 4, isolation: "none", families: ["gbdt", "knn"] });
+  assert.equal(r.record.finalFit, "refit");
+  const model = loadModel(readArtifact(join(r.runDir, "champion")));
+  assert.equal(foldModelOf(model, 0), undefined, "no fold models: one model per member");
+  const champ = r.record.candidates.find((c) => c.id === r.record.champion!.candidate)!;
+  const members = model instanceof WeightedEnsembleModel ? model.members.map((m, i) => ({ m, id: champ.parents[i]! })) : [{ m: model, id: champ.id }];
+  let boosted = 0;
+  for (const { m, id } of members) {
+    if (!(m instanceof GBDTModel)) continue;
+    const rec = r.record.candidates.find((c) => c.id === id)!;
+    assert.equal(rec.stoppedAt?.length, 5, `${id}: a stopping round per fold`);
+    const want = FinalModels.refitResource(rec.stoppedAt, 1000)!;
+    assert.equal(want, Math.min(1000, Math.max(1, Math.round((rec.stoppedAt!.reduce((a, b) => a + b, 0) / 5) * 1.1))));
+    assert.equal(m.nRounds, want, `${id}: trained ${m.nRounds} rounds on all rows, want ${want}`);
+    assert.equal(m.bestIteration, undefined, "no holdout, no early stopping");
+    boosted++;
+  }
+  assert.ok(boosted >= 1, "the champion holds a GBDT");
+});
+
+test("the refit resource: mean stopping point × 1.1, at least 1, never past the candidate's maximum", () => {
+  assert.equal(FinalModels.refitResource([100, 120, 140]), 132);
+  assert.equal(FinalModels.refitResource([100, 100], 100), 100);
+  assert.equal(FinalModels.refitResource([0, 0]), 1);
+  assert.equal(FinalModels.refitResource(undefined), undefined);
+  assert.equal(FinalModels.refitResource([]), undefined);
 });
 
 test("fold models are held only while a candidate can join the library, within a byte cap", async () => {

@@ -94,6 +94,29 @@ test("a stopped run resumes: completed candidates are kept and the budget contin
   await log.close();
 });
 
+test("a candidate still training when the run is stopped is cancelled, not failed, and the run keeps what finished", async () => {
+  // Two jobs: the two defaults train side by side; the stop comes when the first one finishes.
+  const controller = new AbortController();
+  const r = await runImprovement({
+    dataPath: "data/wa_churn.csv",
+    target: "churn",
+    seed: 1,
+    jobs: 2,
+    families: ["gbdt", "linear"],
+    budgetTrials: 6,
+    outDir: out(),
+    signal: controller.signal,
+    onEvent: (e) => {
+      if (e.type === "candidate" && e.candidate.state === "complete") controller.abort("stopped by the user");
+    },
+  });
+  const cut = r.record.candidates.filter((c) => c.state === "cancelled");
+  assert.equal(cut.length, 1, JSON.stringify(r.record.candidates.map((c) => [c.id, c.state])));
+  assert.match(cut[0]!.error ?? "", /^not finished: stopped by the user/);
+  assert.equal(r.record.candidates.filter((c) => c.state === "fail").length, 0);
+  assert.ok(r.record.champion !== undefined, "the finished candidate is the champion");
+});
+
 test("a candidate over its time limit is terminated and failed with the reason; the run goes on (worker isolation)", async () => {
   // A user-defined learner that spins without yielding: only terminating its worker stops it.
   const spinModule = new URL("../../test/fixtures/spin-learner.ts", import.meta.url).href;

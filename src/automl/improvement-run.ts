@@ -14,7 +14,7 @@
  *    proposed as a candidate like any other.
  * 7. Gate: a challenger is promoted only when a paired test on the same folds shows it better than
  *    the champion by the margin; each promotion is a generation, saved as the cross-fitted bag of
- *    the fold models the gate judged (or refitted on all rows: `finalFit`, see `final-model.ts`).
+ *    the fold models the gate judged or refitted on all rows (`finalFit`, see `final-model.ts`).
  * 8. When the budget is spent, the champion and the run's files are written.
  *
  * Everything durable lives in the run's storage (SQLite by default): the study (trials, params,
@@ -107,9 +107,10 @@ export interface ImprovementRunOptions {
    */
   readonly familySelection?: "bandit" | "tpe";
   /**
-   * What a promotion saves: `"bag"` (default), the candidate's cross-validation fold models
-   * averaged, exactly the models the gate judged; or `"refit"`, one model refitted on all rows.
-   * See `final-model.ts`.
+   * What a promotion saves: `"bag"`, the candidate's cross-validation fold models averaged
+   * (exactly the models the gate judged); `"refit"`, one model refitted on all rows (resource
+   * learners for the folds' stopping point); `"auto"` (default): bag for classification, refit
+   * for regression. See `final-model.ts`.
    */
   readonly finalFit?: FinalFit;
   /** Worker threads (default) or in-process. */
@@ -203,7 +204,7 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
   const elapsed = (): number => previouslyUsed + (performance.now() - started) / 1000;
 
   const taskInput = { dataPath: options.dataPath, target: options.target, task: data.y.task, folds: nFolds, foldSeed: deriveSeed(seed, "folds"), ...(options.learnerModules ? { learnerModules: options.learnerModules } : {}) };
-  const finals = new FinalModels({ mode: options.finalFit ?? "bag", runner, task: data.y.task, runSeed: seed, taskInput });
+  const finals = new FinalModels({ mode: options.finalFit ?? "auto", runner, task: data.y.task, runSeed: seed, taskInput });
   // The candidates ensemble selection draws from: the 8 best, plus the 2 best of every family.
   const library = (): Evaluated[] => state.ensembleLibrary(8, 2);
   const libraryBar = (family: string): CandidateTaskInput["keepModelsBar"] => {
@@ -336,7 +337,7 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
     let record: CandidateRecord;
     if (result.status === "ok") {
       const v = result.value;
-      record = { ...base, state: "complete", score: v.mean, ci: v.ci, foldScores: v.foldScores, ...(fidelity && v.stepsReached !== undefined ? { fidelity: { ...fidelity, reached: v.stepsReached } } : {}) };
+      record = { ...base, state: "complete", score: v.mean, ci: v.ci, foldScores: v.foldScores, ...(v.stoppedAt ? { stoppedAt: v.stoppedAt } : {}), ...(fidelity && v.stepsReached !== undefined ? { fidelity: { ...fidelity, reached: v.stepsReached } } : {}) };
       saveOof(runDir, id, v.oof);
       await trial.setUserAttr(CANDIDATE_ATTR, record as unknown as JsonValue);
       await study.tell(trial, Number.isFinite(v.mean) ? v.mean : "fail");
@@ -358,11 +359,15 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
       return;
     }
     const pruned = result.status === "pruned";
-    const reasonText = result.status === "cancelled" ? `not finished: ${String(stop.signal.reason ?? result.reason)}` : result.reason;
-    record = { ...base, state: pruned ? "pruned" : "fail", ...(pruned ? {} : { error: reasonText }) };
+    const cancelled = result.status === "cancelled";
+    const reasonText = cancelled ? `not finished: ${String(stop.signal.reason ?? result.reason)}` : result.reason;
+    // A candidate cut by the deadline or Ctrl-C is "cancelled", not "fail": nothing is known
+    // against it (the study keeps Optuna's states, so its trial is failed with the reason).
+    record = { ...base, state: pruned ? "pruned" : cancelled ? "cancelled" : "fail", ...(pruned ? {} : { error: reasonText }) };
     await trial.setUserAttr(CANDIDATE_ATTR, record as unknown as JsonValue);
     await study.tell(trial, pruned ? "pruned" : "fail", pruned ? {} : { failReason: reasonText });
     if (pruned) state.pruned++;
+    else if (cancelled) state.cancelled++;
     else state.failed.push(record);
     await audit.append({ actor: "ouro run", action: "training", subject: `${subject}/trial:${trial.number}`, details: { state: record.state, reason: reasonText, steps: lastStep } });
     options.onEvent?.({ type: "candidate", candidate: record, elapsed: elapsed(), counts: state.counts() });
@@ -435,7 +440,7 @@ export async function runImprovement(options: ImprovementRunOptions): Promise<Im
     budget: { ...(budgetSeconds !== undefined ? { seconds: budgetSeconds } : {}), ...(options.budgetTrials !== undefined ? { trials: options.budgetTrials } : {}), usedSeconds: elapsed() },
     seed,
     folds: folds.length,
-    finalFit: options.finalFit ?? "bag",
+    finalFit: finals.mode,
     candidates: state.allRecords(study),
     generations: state.generations,
     paramImportance: getParamImportances(study, { evaluator: "ped-anova", conditional: "local", minTrials: 8 }).map((p) => ({ name: p.name, value: p.importance })),

@@ -16,7 +16,11 @@ export interface CandidateRecord {
   /** Learner family (`gbdt`, `random-forest`, `ensemble`, …). */
   readonly family: string;
   readonly spec: LearnerSpec;
-  readonly state: "complete" | "pruned" | "fail";
+  /**
+   * `cancelled`: cut before it finished by the budget's end, Ctrl-C or a kill (nothing is known
+   * against it); `fail`: its own error, time limit or memory limit.
+   */
+  readonly state: "complete" | "pruned" | "fail" | "cancelled";
   /** Why it was proposed (default for its family, sampler suggestion, ensemble of …). */
   readonly reason: string;
   /** Candidate ids this candidate was derived from (ensemble members). */
@@ -30,6 +34,8 @@ export interface CandidateRecord {
   readonly seconds: number;
   /** Seconds since the run started when this candidate finished. */
   readonly finishedAt: number;
+  /** Where each fold's training settled on the learner's resource (early stopping's round or epoch). */
+  readonly stoppedAt?: readonly number[];
   /** Multi-fidelity: the resource reached and its maximum. */
   readonly fidelity?: { readonly resource: string; readonly reached: number; readonly max: number };
   /** Failure reason (time limit, memory limit, error message). */

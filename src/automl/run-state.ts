@@ -26,6 +26,8 @@ export interface RunCounts {
   readonly complete: number;
   readonly pruned: number;
   readonly failed: number;
+  /** Cut by the budget's end or a stop (Ctrl-C, a kill) before finishing. */
+  readonly cancelled: number;
 }
 
 /** A finished candidate with what the gate and ensembles need. */
@@ -49,6 +51,7 @@ export class RunState {
   readonly failed: CandidateRecord[] = [];
   readonly ensembleKeys = new Set<string>();
   pruned = 0;
+  cancelled = 0;
   champion: Champion | undefined;
 
   constructor(
@@ -106,7 +109,7 @@ export class RunState {
   }
 
   counts(): RunCounts {
-    return { complete: this.trials.length + this.ensembles.length, pruned: this.pruned, failed: this.failed.length };
+    return { complete: this.trials.length + this.ensembles.length, pruned: this.pruned, failed: this.failed.length, cancelled: this.cancelled };
   }
 
   summarize(scores: readonly number[]): { mean: number; ci: readonly [number, number] } {
@@ -124,10 +127,10 @@ export class RunState {
       const r = t.userAttrs[CANDIDATE_ATTR] as CandidateRecord | undefined;
       if (r !== undefined) byTrial.set(t.number, r);
       else if (t.state === "fail") {
-        // Interrupted by a kill: the trial exists, its evaluation never came back.
+        // Interrupted by a kill: the trial exists, its evaluation never came back (cancelled).
         const family = typeof t.params.family === "string" ? t.params.family : "unknown";
         const reason = typeof t.userAttrs.reason === "string" ? t.userAttrs.reason : `TPE proposal (trial ${t.number})`;
-        byTrial.set(t.number, { id: `t${t.number}`, trial: t.number, family, spec: { kind: family, params: {} }, state: "fail", reason, parents: [], seconds: 0, finishedAt: 0, error: t.failReason ?? "failed" });
+        byTrial.set(t.number, { id: `t${t.number}`, trial: t.number, family, spec: { kind: family, params: {} }, state: "cancelled", reason, parents: [], seconds: 0, finishedAt: 0, error: t.failReason ?? "interrupted" });
       }
     }
     return [...byTrial.values(), ...this.ensembles.map((e) => e.record)];
@@ -146,6 +149,7 @@ export function restoreState(state: RunState, study: Study, runDir: string): voi
       const oof = loadOof(runDir, r.id);
       if (oof !== undefined && r.foldScores !== undefined) state.trials.push({ record: r, foldScores: r.foldScores, oof });
     } else if (r.state === "pruned") state.pruned++;
+    else if (r.state === "cancelled") state.cancelled++;
     else state.failed.push(r);
   }
   for (const r of (study.userAttrs[ENSEMBLES_ATTR] as CandidateRecord[] | undefined) ?? []) {

@@ -140,8 +140,9 @@ describe("ouro run (CLI)", () => {
     const trials = record.candidates.filter((c) => c.trial !== undefined);
     assert.equal(trials.length, 9);
     for (const c of completed) assert.equal(record.candidates.find((x) => x.id === c.id)?.score, c.score, `candidate ${c.id} kept`);
-    // A candidate that was running when the process died is recorded as failed, with the reason.
-    for (const c of trials.filter((t) => t.state === "fail")) assert.match(c.error ?? "", /interrupted/);
+    // A candidate that was running when the process died is recorded as cancelled, with the reason.
+    for (const c of trials.filter((t) => t.state === "cancelled")) assert.match(c.error ?? "", /interrupted/);
+    assert.equal(trials.filter((t) => t.state === "fail").length, 0, "nothing failed: the killed candidate is cancelled, not failed");
     const ok = await ouro(["audit", "verify", "--storage", `sqlite:${join(dir, "runs", runId, "ouro.db")}`]);
     assert.equal(ok.code, 0, ok.stderr);
   });

@@ -43,9 +43,9 @@ function progressPrinter(json: boolean, budgetSeconds: number | undefined): (e: 
   let champion = "none yet";
   let generation = -1;
   let metric = "";
-  let counts = { complete: 0, pruned: 0, failed: 0 };
+  let counts = { complete: 0, pruned: 0, failed: 0, cancelled: 0 };
   let elapsed = 0;
-  const status = (): string => `[${elapsed.toFixed(0)}s${budgetSeconds !== undefined ? `/${budgetSeconds}s` : ""}] ${counts.complete} done, ${counts.pruned} pruned, ${counts.failed} failed · champion ${champion} (generation ${generation})`;
+  const status = (): string => `[${elapsed.toFixed(0)}s${budgetSeconds !== undefined ? `/${budgetSeconds}s` : ""}] ${counts.complete} done, ${counts.pruned} pruned, ${counts.failed} failed${counts.cancelled > 0 ? `, ${counts.cancelled} cancelled` : ""} · champion ${champion} (generation ${generation})`;
   const line = (s: string): void => {
     if (tty) out.write(`\r\x1b[2K${s}\n${status()}`);
     else out.write(`${s}\n`);
@@ -67,7 +67,7 @@ function progressPrinter(json: boolean, budgetSeconds: number | undefined): (e: 
         counts = { ...e.counts };
         elapsed = e.elapsed;
         const c = e.candidate;
-        const what = c.state === "complete" ? `${metric} ${fmt(c.score)} [${fmt(c.ci?.[0])}, ${fmt(c.ci?.[1])}]` : c.state === "pruned" ? `pruned at ${c.fidelity?.reached ?? "?"}/${c.fidelity?.max ?? "?"} ${c.fidelity?.resource ?? ""}` : `failed: ${c.error ?? ""}`;
+        const what = c.state === "complete" ? `${metric} ${fmt(c.score)} [${fmt(c.ci?.[0])}, ${fmt(c.ci?.[1])}]` : c.state === "pruned" ? `pruned at ${c.fidelity?.reached ?? "?"}/${c.fidelity?.max ?? "?"} ${c.fidelity?.resource ?? ""}` : c.state === "cancelled" ? `cancelled: ${c.error ?? ""}` : `failed: ${c.error ?? ""}`;
         line(`  ${c.id.padEnd(5)} ${c.family.padEnd(13)} ${what} (${c.seconds.toFixed(1)}s)`);
         break;
       }
@@ -113,10 +113,10 @@ export function runCommand(): Command {
     .option("--min-improvement <x>", "improvement a challenger needs over the champion, in metric units", (v) => Number(v), 0)
     .addOption(new Option("--gate <test>", "paired test that gates promotions").choices(["bootstrap", "corrected-t"]).default("bootstrap"))
     .addOption(new Option("--family-selection <how>", "how the next candidate's learner family is chosen: a bandit over families, or TPE").choices(["bandit", "tpe"]).default("bandit"))
-    .addOption(new Option("--final-fit <how>", "what a promotion saves: the bag of the cross-validation fold models the gate judged, or one model refitted on all rows (smaller, k times faster to predict)").choices(["bag", "refit"]).default("bag"))
+    .addOption(new Option("--final-fit <how>", "what a promotion saves: the bag of the cross-validation fold models the gate judged, one model refitted on all rows (smaller, k times faster to predict), or auto: bag for classification, refit for regression").choices(["auto", "bag", "refit"]).default("auto"))
     .addOption(new Option("--isolation <mode>", "run candidates in worker threads or in-process").choices(["worker", "none"]).default("worker"))
     .option("--json", "print progress as JSON lines")
-    .action(async (o: { data: string; target: string; budget: string; trials?: number; metric?: string; seed: number; out: string; storage?: string; resume?: string; jobs: number; folds: number; families?: string; trialTimeout?: string; trialMemory: number; minImprovement: number; gate: "bootstrap" | "corrected-t"; familySelection: "bandit" | "tpe"; finalFit: "bag" | "refit"; isolation: "worker" | "none"; json?: boolean }) => {
+    .action(async (o: { data: string; target: string; budget: string; trials?: number; metric?: string; seed: number; out: string; storage?: string; resume?: string; jobs: number; folds: number; families?: string; trialTimeout?: string; trialMemory: number; minImprovement: number; gate: "bootstrap" | "corrected-t"; familySelection: "bandit" | "tpe"; finalFit: "auto" | "bag" | "refit"; isolation: "worker" | "none"; json?: boolean }) => {
       if (!Number.isInteger(o.seed)) throw new OuroborosError("cli", `--seed must be an integer, but got ${o.seed}`);
       const budgetSeconds = parseDuration(o.budget);
       const controller = new AbortController();

@@ -94,4 +94,10 @@ export interface Model {
   save(): Artifact;
   /** Per-feature importance (gain for trees, |coef| for linear models) when the model has one. */
   featureImportance?(): ReadonlyMap<string, number>;
+  /**
+   * Learners with a resource: the resource value training settled on — the round or epoch early
+   * stopping kept, else the last one trained. A refit on all rows without a holdout trains this
+   * long (see `ouro run`'s final fit).
+   */
+  resourceUsed?(): number;
 }

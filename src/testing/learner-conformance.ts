@@ -240,12 +240,16 @@ export function runLearnerConformance(name: string, factory: LearnerFactory, opt
           }
         });
 
-        test("resource and warm start: progress is reported, a throwing report stops the fit, warm start continues", async () => {
+        test("resource and warm start: progress is reported, resourceUsed says where training settled, a throwing report stops the fit, warm start continues", async () => {
           const l = make();
           const steps: number[] = [];
-          await l.fit(data, { seed: 2, report: (s, loss) => void steps.push(s, loss) });
+          const fitted = await l.fit(data, { seed: 2, report: (s, loss) => void steps.push(s, loss) });
           if (l.capabilities.resource !== undefined) {
             assert.ok(l.capabilities.resource in l.params, `resource "${l.capabilities.resource}" must be a hyperparameter`);
+            // Where training settled: a refit on all rows trains that long (ouro run's final fit).
+            const used = fitted.resourceUsed?.();
+            const max = (l.params as Record<string, unknown>)[l.capabilities.resource];
+            assert.ok(used !== undefined && Number.isInteger(used) && used >= 1 && (typeof max !== "number" || used <= max), `resourceUsed() must be an integer in [1, ${String(max)}], got ${used}`);
             assert.ok(steps.length >= 2, "a learner with a resource must report progress");
             for (let i = 0; i < steps.length; i += 2) assert.ok(Number.isFinite(steps[i + 1]!), "reported losses must be finite");
             for (let i = 2; i < steps.length; i += 2) assert.ok(steps[i]! > steps[i - 2]!, "steps must increase");

@@ -74,7 +74,7 @@ figure{margin:1.5rem 0}figcaption{color:#666;font-size:12px}.kv td:first-child{c
 <tr><td>target / task</td><td>${escapeHtml(run.data.target)} / ${run.task}</td></tr>
 <tr><td>metric</td><td>${escapeHtml(run.metric.name)} (${run.metric.greaterIsBetter ? "higher" : "lower"} is better), ${run.folds}-fold cross-validation</td></tr>
 <tr><td>budget</td><td>${run.budget.seconds !== undefined ? `${run.budget.seconds} s` : ""}${run.budget.trials !== undefined ? ` ${run.budget.trials} trials` : ""}; used ${run.budget.usedSeconds.toFixed(1)} s, seed ${run.seed}</td></tr>
-<tr><td>candidates</td><td>${run.candidates.length} (${ranked.length} evaluated, ${run.candidates.filter((c) => c.state === "pruned").length} pruned, ${run.candidates.filter((c) => c.state === "fail").length} failed)</td></tr>
+<tr><td>candidates</td><td>${run.candidates.length} (${ranked.length} evaluated, ${run.candidates.filter((c) => c.state === "pruned").length} pruned, ${run.candidates.filter((c) => c.state === "fail").length} failed, ${run.candidates.filter((c) => c.state === "cancelled").length} cancelled)</td></tr>
 <tr><td>champion</td><td>${champ ? `${escapeHtml(champ.candidate)}, ${escapeHtml(champ.family)}, ${escapeHtml(run.metric.name)} ${fmt(champ.score)}, generation ${champ.generation}` : "none"}</td></tr>
 </table>
 ${run.notes.length > 0 ? `<h2>Notes</h2><ul>${run.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>` : ""}

@@ -62,6 +62,11 @@ export class ForestModel implements Model {
     return this.state.trees.length;
   }
 
+  /** Trees are the resource and every tree trained is kept. */
+  resourceUsed(): number {
+    return this.nTrees;
+  }
+
   /** Outputs per row: the number of classes, or 1 for regression. */
   get nOut(): number {
     return this.task === "regression" ? 1 : this.classes.length;

@@ -46,6 +46,11 @@ export class GBDTModel implements Model {
     return this.trees.treeStart.length / this.nOutputs;
   }
 
+  /** The rounds early stopping kept (the model holds exactly those), else all rounds trained. */
+  resourceUsed(): number {
+    return this.bestIteration ?? this.nRounds;
+  }
+
   /** Raw margins, row-major `nRows × nOutputs`, of the first `nTrees` trees (default all). */
   predictMargins(x: Table, nTrees = this.trees.treeStart.length): Float64Array {
     const binned = applyBinner(this.binner, x);

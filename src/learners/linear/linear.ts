@@ -244,6 +244,11 @@ export class LinearModel implements Model {
     private readonly params: LinearParams,
   ) {}
 
+  /** The iteration cap: the solver stops on convergence, never on a validation set, so a refit keeps the cap. */
+  resourceUsed(): number {
+    return this.params.maxIter;
+  }
+
   predict(x: Table): Predictions {
     return this.fromEncoded(encodeNumeric(this.encoder, x), x.nRows);
   }

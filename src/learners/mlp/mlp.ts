@@ -133,6 +133,8 @@ export interface MLPState {
   readonly classes: readonly string[];
   readonly targetMean: number;
   readonly targetScale: number;
+  /** Epochs behind the kept weights: early stopping's best epoch, else the last epoch trained (absent in older artifacts). */
+  readonly epochsUsed?: number;
 }
 
 /** Feed-forward network learner (see the module doc). */
@@ -223,6 +225,8 @@ export class MLPLearner implements Learner<MLPParams> {
 
     let best = Infinity;
     let bestWeights: Map<string, Float32Array> | undefined;
+    let bestEpoch = 0;
+    let lastEpoch = 0;
     let sinceBest = 0;
     if (val !== undefined && init !== undefined) {
       best = await validationLoss();
@@ -231,6 +235,7 @@ export class MLPLearner implements Learner<MLPParams> {
     let step = 0;
     for (let epoch = 1; epoch <= p.epochs; epoch++) {
       ctx.signal?.throwIfAborted();
+      lastEpoch = epoch;
       shuffleInPlace(order, shuffle);
       let epochLoss = 0;
       for (let start = 0; start < n; start += bs) {
@@ -258,6 +263,7 @@ export class MLPLearner implements Learner<MLPParams> {
         if (report < best) {
           best = report;
           bestWeights = trainer.snapshot();
+          bestEpoch = epoch;
           sinceBest = 0;
         } else sinceBest++;
       }
@@ -266,7 +272,7 @@ export class MLPLearner implements Learner<MLPParams> {
     }
     if (bestWeights !== undefined) trainer.restore(bestWeights);
 
-    const state: MLPState = { spec, encoder, classes, targetMean, targetScale };
+    const state: MLPState = { spec, encoder, classes, targetMean, targetScale, epochsUsed: bestWeights !== undefined ? bestEpoch : lastEpoch };
     const model = new MLPModel(y.task, state, trainer.snapshot(), p);
     if (init !== undefined && val === undefined) {
       // Warm start must not undo the earlier fit: keep whichever weights fit the training data better.
@@ -313,6 +319,11 @@ export class MLPModel implements Model {
     readonly weights: ReadonlyMap<string, Float32Array>,
     private readonly params: MLPParams,
   ) {}
+
+  /** The epoch early stopping kept, else the last epoch trained. */
+  resourceUsed(): number {
+    return this.state.epochsUsed ?? this.params.epochs;
+  }
 
   /** The encoded feature matrix (row-major, `nRows × featureNames.length`) the network reads. */
   encode(x: Table): Float64Array {
