@@ -11,7 +11,7 @@ import { test } from "node:test";
 import type { RunRecord } from "../run-record.js";
 import { renderReportHtml } from "./report-html.js";
 
-/** A small but complete run record (binary task, two generations, one pruned and one failed trial). */
+/** A small but complete run record (binary task, two generations, one pruned, one failed and one cancelled trial). */
 export function sampleRunRecord(): RunRecord {
   const candidates = [
     { id: "t0", trial: 0, family: "gbdt", spec: { kind: "gbdt", params: { nEstimators: 100 } }, state: "complete", reason: "default for gbdt", parents: [], score: 0.91, ci: [0.89, 0.93], foldScores: [0.9, 0.92, 0.91], seconds: 1.2, finishedAt: 1.3 },
@@ -19,6 +19,7 @@ export function sampleRunRecord(): RunRecord {
     { id: "t2", trial: 2, family: "gbdt", spec: { kind: "gbdt", params: { nEstimators: 300, learningRate: 0.05 } }, state: "complete", reason: "tpe", parents: [], score: 0.935, ci: [0.92, 0.95], seconds: 2.5, finishedAt: 4.2 },
     { id: "t3", trial: 3, family: "gbdt", spec: { kind: "gbdt", params: { nEstimators: 300, learningRate: 0.9 } }, state: "pruned", reason: "tpe", parents: [], seconds: 0.4, finishedAt: 4.7, fidelity: { resource: "nEstimators", reached: 30, max: 300 } },
     { id: "t4", trial: 4, family: "mlp", spec: { kind: "mlp", params: {} }, state: "fail", reason: "tpe", parents: [], seconds: 5, finishedAt: 9.8, error: "time limit of 5 s exceeded" },
+    { id: "t5", trial: 5, family: "knn", spec: { kind: "knn", params: {} }, state: "cancelled", reason: "tpe", parents: [], seconds: 0.3, finishedAt: 10.5, error: "not finished: budget spent" },
     { id: "e1", family: "ensemble", spec: { kind: "ensemble", params: { members: [0, 2] } }, state: "complete", reason: "ensemble selection over 0, 2", parents: ["t0", "t2"], score: 0.94, ci: [0.925, 0.955], seconds: 0.1, finishedAt: 10.2 },
   ] as const;
   return {
@@ -55,6 +56,8 @@ test("the report is self-contained HTML with inline SVG charts and the leaderboa
   }
   assert.doesNotMatch(html, /id="residuals"/, "no residual plot for a classification run");
   assert.match(html, /time limit of 5 s exceeded/);
+  assert.match(html, /7 \(4 evaluated, 1 pruned, 1 failed, 1 cancelled\)/);
+  assert.match(html, /not finished: budget spent/);
   assert.match(html, /<tr class="champion"><td>2<\/td><td>t2<\/td><td>gbdt/);
 });
 
@@ -86,7 +89,7 @@ test("the report renders in headless Chromium without any network request", { sk
     const box = await page.locator("#score-over-time svg").boundingBox();
     assert.ok(box !== null && box.width > 300 && box.height > 150, `chart box ${JSON.stringify(box)}`);
     assert.ok((await page.locator("#score-over-time svg path").count()) > 3);
-    assert.equal(await page.locator("#leaderboard tbody tr").count(), 6);
+    assert.equal(await page.locator("#leaderboard tbody tr").count(), 7);
   } finally {
     await browser.close();
   }
