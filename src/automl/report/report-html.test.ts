@@ -58,6 +58,8 @@ test("the report is self-contained HTML with inline SVG charts and the leaderboa
   assert.match(html, /time limit of 5 s exceeded/);
   assert.match(html, /7 \(4 evaluated, 1 pruned, 1 failed, 1 cancelled\)/);
   assert.match(html, /not finished: budget spent/);
+  assert.match(html, /each member refitted on all rows/, "a record without finalFit was refitted");
+  assert.match(await renderReportHtml({ ...sampleRunRecord(), finalFit: "bag" }), /the 5 cross-validation fold models of each member, averaged/);
   assert.match(html, /<tr class="champion"><td>2<\/td><td>t2<\/td><td>gbdt/);
 });
 

@@ -76,6 +76,7 @@ figure{margin:1.5rem 0}figcaption{color:#666;font-size:12px}.kv td:first-child{c
 <tr><td>budget</td><td>${run.budget.seconds !== undefined ? `${run.budget.seconds} s` : ""}${run.budget.trials !== undefined ? ` ${run.budget.trials} trials` : ""}; used ${run.budget.usedSeconds.toFixed(1)} s, seed ${run.seed}</td></tr>
 <tr><td>candidates</td><td>${run.candidates.length} (${ranked.length} evaluated, ${run.candidates.filter((c) => c.state === "pruned").length} pruned, ${run.candidates.filter((c) => c.state === "fail").length} failed, ${run.candidates.filter((c) => c.state === "cancelled").length} cancelled)</td></tr>
 <tr><td>champion</td><td>${champ ? `${escapeHtml(champ.candidate)}, ${escapeHtml(champ.family)}, ${escapeHtml(run.metric.name)} ${fmt(champ.score)}, generation ${champ.generation}` : "none"}</td></tr>
+<tr><td>saved model</td><td>${run.finalFit === "bag" ? `the ${run.folds} cross-validation fold models of each member, averaged (the models the score was measured on)` : "each member refitted on all rows (boosting and networks for the folds' mean stopping point)"}</td></tr>
 </table>
 ${run.notes.length > 0 ? `<h2>Notes</h2><ul>${run.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>` : ""}
 <h2>Charts</h2>
