@@ -4,12 +4,14 @@
  * - `"bag"`: the cross-fitted bag of the candidate's fold models — the very models whose
  *   out-of-fold predictions the gate judged, kept from the evaluation (AutoGluon's k-fold bagging,
  *   Erickson et al. 2020). Every row trains k−1 of the k models; averaging them smooths
- *   probabilities, which log-loss rewards (networks refitted alone were overconfident).
+ *   probabilities, which log-loss rewards (on the benchmark's test rows: penguins 0.195 refitted
+ *   vs 0.057 bagged).
  * - `"refit"`: one model per candidate refitted on all rows. A learner with a resource trains for
  *   the cross-validated fits' mean stopping point × 1.1 (the folds saw ~72% of the rows, so the
  *   optimum with all of them lies a little later) with no holdout — the usual "choose the rounds by
  *   CV, then train on everything"; others simply refit. Smaller, k times faster to predict, and on
- *   regression the extra rows beat averaging (benchmark: ames and concrete RMSE 3–7% lower).
+ *   regression the extra rows beat averaging (benchmark RMSE, refitted vs bagged: ames 21893 vs
+ *   23499, concrete 4.060 vs 4.371).
  * - `"auto"` (default): `bag` for classification, `refit` for regression.
  *
  * Ensembles are built member by member (each member's bag or refit, cached by candidate), with

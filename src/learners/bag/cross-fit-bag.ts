@@ -2,9 +2,8 @@
  * A cross-fitted bag (`"bag"`): the base learner fitted once per cross-validation fold, on that
  * fold's training rows, predicting the plain average of the k fold models. This is how AutoGluon
  * turns a cross-validated model into the model it deploys (Erickson et al. 2020, "AutoGluon-Tabular",
- * §3.3 k-fold bagging): every row trains k−1 of the k models, and averaging them removes much of
- * the variance a single refit on all rows has (the refit's early-stopping split and subsampling
- * seeds move its test log-loss by as much as tuning does).
+ * §3.3 k-fold bagging): every row trains k−1 of the k models, and averaging them lowers the
+ * variance of a single model (Breiman 1996, "Bagging predictors") and smooths its probabilities.
  *
  * With `foldSeed` and `seed` set to a run's fold seed and a candidate's seed, fitting rebuilds
  * exactly the models whose out-of-fold predictions `ouro run` scored: the same folds
