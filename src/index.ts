@@ -39,7 +39,8 @@ export {
 // The improvement loop (`ouro run`) and what it writes.
 export { runImprovement, type ImprovementRunOptions, type ImprovementRunResult, type RunEvent } from "./automl/improvement-run.js";
 export { FAMILY_SPACES, type FamilySpace, type SearchDimension } from "./automl/search-space.js";
-export { selectEnsemble, averagePredictions } from "./automl/ensemble-selection.js";
+export { selectEnsemble } from "./automl/ensemble-selection.js";
+export { averagePredictions } from "./learners/average-predictions.js";
 export { gateChallenger, type GateDecision, type GateOptions } from "./automl/gate.js";
 export { predictFile } from "./automl/predict-file.js";
 export { generatePredictModule, registerCodegen } from "./automl/codegen/index.js";

@@ -7,10 +7,10 @@
 import { statSync } from "node:fs";
 import { TrialPruned } from "../core/errors.js";
 import type { JsonValue } from "../core/json.js";
-import { deriveSeed } from "../core/rng.js";
-import { selectDatasetRows, type Dataset } from "../data/dataset.js";
+import type { Dataset } from "../data/dataset.js";
 import { loadCsvDataset } from "../data/load-dataset.js";
-import { holdout, type Fold } from "../data/splits.js";
+import type { Fold } from "../data/splits.js";
+import { fitOnFold } from "../evaluate/fit-fold.js";
 import { getMetric } from "../evaluate/metrics/registry.js";
 import "../learners/index.js";
 import { encodeArtifact, type EncodedArtifact } from "../learners/artifact.js";
@@ -65,9 +65,14 @@ export interface CandidateTaskOutput {
 }
 
 /** The cross-fitted bag spec that rebuilds a candidate's fold models (see `CrossFitBagLearner`). */
-export function bagSpecOf(input: Pick<CandidateTaskInput, "spec" | "folds" | "foldSeed" | "seed">): CandidateTaskInput["spec"] & { kind: "bag" } {
-  const params: CrossFitBagParams = { base: input.spec, folds: input.folds, foldSeed: input.foldSeed, seed: input.seed, validationFraction: VALIDATION_FRACTION };
-  return { kind: "bag", params: params as unknown as Record<string, JsonValue> };
+export function bagSpecOf(input: BagSource): CandidateTaskInput["spec"] & { kind: "bag" } {
+  return { kind: "bag", params: bagParamsOf(input) as unknown as Record<string, JsonValue> };
+}
+
+type BagSource = Pick<CandidateTaskInput, "spec" | "folds" | "foldSeed" | "seed">;
+
+function bagParamsOf(input: BagSource): CrossFitBagParams {
+  return { base: input.spec, folds: input.folds, foldSeed: input.foldSeed, seed: input.seed, validationFraction: VALIDATION_FRACTION };
 }
 
 /** Fraction of each training fold held out for early stopping, for candidates and bags alike. */
@@ -142,7 +147,7 @@ export async function runCandidateTask(input: CandidateTaskInput, context?: Task
     ...(result.stepsReached !== undefined ? { stepsReached: result.stepsReached } : {}),
     fitSeconds: result.fitSeconds,
     ...(result.stoppedAt ? { stoppedAt: [...result.stoppedAt] } : {}),
-    ...(result.models && reachesBar(result.mean, input.keepModelsBar) ? { bag: encodeArtifact(new CrossFitBagModel(data.y.task, result.models, bagSpecOf(input).params as unknown as CrossFitBagParams).save()) } : {}),
+    ...(result.models && reachesBar(result.mean, input.keepModelsBar) ? { bag: encodeArtifact(new CrossFitBagModel(data.y.task, result.models, bagParamsOf(input)).save()) } : {}),
   };
 }
 
@@ -201,15 +206,8 @@ function watchStop(context: TaskContext): { signal: AbortSignal; dispose: () => 
   return { signal: controller.signal, dispose: () => clearInterval(timer) };
 }
 
-async function fitOnAll(learner: Learner, data: Dataset, seed: number, signal?: AbortSignal): Promise<Model> {
-  const sig = signal ? { signal } : {};
-  if (learner.capabilities.resource === undefined || data.x.nRows < 20) return learner.fit(data, { seed, ...sig });
-  const stratify = data.y.task === "regression" ? undefined : Array.from(data.y.labels, (l) => String(l));
-  let split: Fold;
-  try {
-    split = holdout(data.x.nRows, 0.1, deriveSeed(seed, "validation"), stratify);
-  } catch {
-    split = holdout(data.x.nRows, 0.1, deriveSeed(seed, "validation"));
-  }
-  return learner.fit(selectDatasetRows(data, split.train), { seed, validation: selectDatasetRows(data, split.test), ...sig });
+/** Fits on every row, with the inner early-stopping split a fold fit uses (`fitOnFold`). */
+function fitOnAll(learner: Learner, data: Dataset, seed: number, signal?: AbortSignal): Promise<Model> {
+  const all = Int32Array.from({ length: data.x.nRows }, (_, i) => i);
+  return fitOnFold(learner, data, all, { seed, validationFraction: VALIDATION_FRACTION, ...(signal ? { signal } : {}) });
 }

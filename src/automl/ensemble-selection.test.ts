@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { OuroborosError } from "../core/errors.js";
 import type { Predictions } from "../learners/learner.js";
-import { averagePredictions, selectEnsemble } from "./ensemble-selection.js";
+import { averagePredictions } from "../learners/average-predictions.js";
+import { selectEnsemble } from "./ensemble-selection.js";
 
 const labels = [0, 1, 0, 1, 1, 0];
 /** Binary probabilities of the positive class → a two-column Predictions. */

@@ -13,6 +13,7 @@
  * test as any other challenger.
  */
 import { OuroborosError } from "../core/errors.js";
+import { predictionValues } from "../learners/average-predictions.js";
 import type { Predictions } from "../learners/learner.js";
 
 /** Options of {@link selectEnsemble}. */
@@ -31,28 +32,6 @@ export interface EnsembleSelection {
   readonly score: number;
   /** Score after each round (for plots and tests). */
   readonly trajectory: readonly number[];
-}
-
-function predictionValues(p: Predictions): Float64Array {
-  return p.task === "regression" ? p.values : p.proba;
-}
-
-/** The weighted average of predictions of the same task and shape. */
-export function averagePredictions(preds: readonly Predictions[], weights: readonly number[]): Predictions {
-  const first = preds[0];
-  if (first === undefined) throw new OuroborosError("invalid-argument", "cannot average zero predictions");
-  const out = new Float64Array(predictionValues(first).length);
-  let total = 0;
-  preds.forEach((p, m) => {
-    const w = weights[m] ?? 0;
-    if (w === 0) return;
-    total += w;
-    const v = predictionValues(p);
-    for (let i = 0; i < out.length; i++) out[i]! += w * v[i]!;
-  });
-  if (!(total > 0)) throw new OuroborosError("invalid-argument", "ensemble weights must not all be 0");
-  for (let i = 0; i < out.length; i++) out[i]! /= total;
-  return first.task === "regression" ? { task: "regression", values: out } : { task: first.task, classes: first.classes, proba: out };
 }
 
 /**

@@ -47,6 +47,6 @@ test("a bag saves and loads through the registry; bad params and corrupt artifac
   bad({ base: { kind: "linear", params: {} }, extra: 1 }, /unknown hyperparameter "extra"/);
   assert.throws(() => createLearner({ kind: "bag", params: { base: { kind: "nope", params: {} } } }), /unknown learner kind "nope"/);
   const a = bag.save();
-  assert.throws(() => loadModel({ ...a, state: { members: [] } }), /bag: the artifact has no fold models/);
+  assert.throws(() => loadModel({ ...a, state: { members: [] } }), /bag: the artifact has no members/);
   await assert.rejects(createLearner({ kind: "bag", params: { base: { kind: "linear", params: {} } } }).fit(conformanceData("regression", 10, 1), { seed: 1 }).then(async () => createLearner({ kind: "bag", params: { base: { kind: "naive-bayes", params: {} } } }).fit(data, { seed: 1 })), /bag: the base learner "naive-bayes" cannot fit a regression target/);
 });

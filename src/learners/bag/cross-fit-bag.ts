@@ -16,11 +16,13 @@ import { crossValidationFolds } from "../../data/cv-folds.js";
 import type { Dataset, Task } from "../../data/dataset.js";
 import type { Table } from "../../data/table.js";
 import { fitOnFold } from "../../evaluate/fit-fold.js";
-import { decodeArtifact, encodeArtifact, type Artifact } from "../artifact.js";
+import type { Artifact } from "../artifact.js";
+import { averagePredictions } from "../average-predictions.js";
 import type { Capabilities, FitContext, Learner, LearnerSpec, Model, Predictions } from "../learner.js";
 import { MLPModel } from "../mlp/mlp.js";
 import { buildAveragedInferenceGraph, type InferenceNet } from "../mlp/network-graph.js";
-import { createLearner, loadModel, type LearnerFactory } from "../registry.js";
+import { packMembers, unpackMembers } from "../member-artifacts.js";
+import { createLearner, type LearnerFactory } from "../registry.js";
 
 /** Hyperparameters of {@link CrossFitBagLearner}. */
 export interface CrossFitBagParams {
@@ -100,16 +102,10 @@ export class CrossFitBagModel implements Model {
 
   /** The plain average of the fold models' predictions, summed in fold order. */
   predict(x: Table): Predictions {
-    const preds = this.members.map((m) => m.predict(x));
-    const first = preds[0]!;
-    const values = (p: Predictions): Float64Array => (p.task === "regression" ? p.values : p.proba);
-    const out = new Float64Array(values(first).length);
-    for (const p of preds) {
-      const v = values(p);
-      for (let j = 0; j < out.length; j++) out[j]! += v[j]!;
-    }
-    for (let j = 0; j < out.length; j++) out[j]! /= preds.length;
-    return first.task === "regression" ? { task: "regression", values: out } : { task: first.task, classes: first.classes, proba: out };
+    return averagePredictions(
+      this.members.map((m) => m.predict(x)),
+      this.members.map(() => 1),
+    );
   }
 
   /**
@@ -127,15 +123,7 @@ export class CrossFitBagModel implements Model {
   }
 
   save(): Artifact {
-    const encoded = this.members.map((m) => encodeArtifact(m.save()));
-    const blob = new Uint8Array(encoded.reduce((s, e) => s + e.weights.length, 0));
-    let offset = 0;
-    const members = encoded.map((e) => {
-      blob.set(e.weights, offset);
-      const entry = { json: e.json, offset, length: e.weights.length };
-      offset += e.weights.length;
-      return entry;
-    });
+    const { members, blob } = packMembers(this.members);
     return { kind: this.kind, task: this.task, spec: { kind: this.kind, params: { ...this.params } }, state: { members }, arrays: { blob } };
   }
 }
@@ -145,10 +133,7 @@ export const crossFitBagFactory: LearnerFactory = {
   kind: "bag",
   create: (params) => new CrossFitBagLearner(params),
   load: (a: Artifact) => {
-    const state = a.state as { members?: { json: string; offset: number; length: number }[] };
-    const blob = a.arrays.blob;
-    if (!Array.isArray(state.members) || state.members.length === 0 || !(blob instanceof Uint8Array)) throw new OuroborosError("artifact-corrupt", "bag: the artifact has no fold models");
-    const models = state.members.map((m, i) => loadModel(decodeArtifact(m.json, blob.subarray(m.offset, m.offset + m.length), `bag fold model ${i}`)));
+    const models = unpackMembers((a.state as { members?: unknown }).members, a.arrays.blob, "bag");
     return new CrossFitBagModel(a.task, models, checkParams(a.spec.params as Record<string, unknown>));
   },
 };

@@ -2,15 +2,17 @@
  * A weighted average of member models, the form greedy ensemble selection produces (Caruana et al.
  * 2004): class probabilities (or regression values) are averaged with fixed weights. As a learner
  * it fits every member spec on the same data; as a model it saves its members' artifacts inside
- * its own, so the whole ensemble is still one digest-verified artifact with no code.
+ * its own (`member-artifacts.ts`), so the whole ensemble is still one digest-verified artifact.
  */
 import { OuroborosError } from "../../core/errors.js";
 import { deriveSeed } from "../../core/rng.js";
 import type { Dataset, Task } from "../../data/dataset.js";
 import type { Table } from "../../data/table.js";
-import { decodeArtifact, encodeArtifact, type Artifact } from "../artifact.js";
+import type { Artifact } from "../artifact.js";
+import { averagePredictions } from "../average-predictions.js";
 import type { Capabilities, FitContext, Learner, LearnerSpec, Model, Predictions } from "../learner.js";
-import { createLearner, loadModel, type LearnerFactory } from "../registry.js";
+import { packMembers, unpackMembers } from "../member-artifacts.js";
+import { createLearner, type LearnerFactory } from "../registry.js";
 
 /** Hyperparameters of {@link WeightedEnsembleLearner}: member specs with their weights. */
 export interface WeightedEnsembleParams {
@@ -76,32 +78,16 @@ export class WeightedEnsembleModel implements Model {
   ) {}
 
   predict(x: Table): Predictions {
-    const preds = this.members.map((m) => m.predict(x));
-    const first = preds[0]!;
-    const values = (p: Predictions): Float64Array => (p.task === "regression" ? p.values : p.proba);
-    const out = new Float64Array(values(first).length);
-    let total = 0;
-    preds.forEach((p, i) => {
-      const w = this.weights[i]!;
-      total += w;
-      const v = values(p);
-      for (let j = 0; j < out.length; j++) out[j]! += w * v[j]!;
-    });
-    for (let j = 0; j < out.length; j++) out[j]! /= total;
-    return first.task === "regression" ? { task: "regression", values: out } : { task: first.task, classes: first.classes, proba: out };
+    return averagePredictions(
+      this.members.map((m) => m.predict(x)),
+      this.weights,
+    );
   }
 
   save(): Artifact {
-    const encoded = this.members.map((m) => encodeArtifact(m.save()));
-    const blob = new Uint8Array(encoded.reduce((s, e) => s + e.weights.length, 0));
-    let offset = 0;
-    const members = encoded.map((e, i) => {
-      blob.set(e.weights, offset);
-      const entry = { json: e.json, offset, length: e.weights.length, weight: this.weights[i]! };
-      offset += e.weights.length;
-      return entry;
-    });
-    return { kind: this.kind, task: this.task, spec: { kind: this.kind, params: { ...this.params } }, state: { members }, arrays: { blob } };
+    const { members, blob } = packMembers(this.members);
+    const withWeights = members.map((m, i) => ({ ...m, weight: this.weights[i]! }));
+    return { kind: this.kind, task: this.task, spec: { kind: this.kind, params: { ...this.params } }, state: { members: withWeights }, arrays: { blob } };
   }
 }
 
@@ -110,11 +96,9 @@ export const weightedEnsembleFactory: LearnerFactory = {
   kind: "ensemble",
   create: (params) => new WeightedEnsembleLearner(params),
   load: (a: Artifact) => {
-    const state = a.state as { members?: { json: string; offset: number; length: number; weight: number }[] };
-    const blob = a.arrays.blob;
-    if (!Array.isArray(state.members) || !(blob instanceof Uint8Array)) throw new OuroborosError("artifact-corrupt", "ensemble: the artifact has no members");
-    const models = state.members.map((m, i) => loadModel(decodeArtifact(m.json, blob.subarray(m.offset, m.offset + m.length), `ensemble member ${i}`)));
+    const state = a.state as { members?: { weight: number }[] };
+    const models = unpackMembers(state.members, a.arrays.blob, "ensemble");
     const params = checkParams(a.spec.params as Record<string, unknown>);
-    return new WeightedEnsembleModel(a.task, models, state.members.map((m) => m.weight), params);
+    return new WeightedEnsembleModel(a.task, models, state.members!.map((m) => m.weight), params);
   },
 };
